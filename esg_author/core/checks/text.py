@@ -1,0 +1,25 @@
+"""Text checks: every section has its title and text in every report language."""
+
+from __future__ import annotations
+
+from esg_author.core.checks.findings import Finding, Severity
+from esg_author.core.model import Project
+
+
+def check_missing_text(project: Project) -> list[Finding]:
+    findings: list[Finding] = []
+    languages = project.meta.languages
+    for section, _depth in project.walk():
+        written = [lang for lang in languages if section.text(lang).body.strip()]
+        for lang in languages:
+            text = section.text(lang)
+            if not text.title.strip():
+                findings.append(Finding(Severity.ERROR, "text.missing-title", "the section has no title", lang, section.id))
+            if written and lang not in written:
+                findings.append(Finding(
+                    Severity.ERROR, "text.missing",
+                    f"the text exists in {', '.join(written)} but not in this language", lang, section.id))
+        if not written and not project.children(section.id):
+            findings.append(Finding(Severity.WARNING, "text.empty", "the section has no text in any language",
+                                    "", section.id))
+    return findings

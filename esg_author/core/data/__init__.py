@@ -1,0 +1,1 @@
+"""KPI data helpers: units, value formatting inputs, and (later) import/export."""

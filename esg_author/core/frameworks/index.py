@@ -1,0 +1,152 @@
+"""Generated content indices: which section answers which disclosure, as plain template data.
+
+Links come from the project: sections list the disclosures they answer, KPIs and KPI tables carry
+codes and are located by the section that prints their table. A status set by hand (not
+applicable, omitted …) with its explanation wins over links. Rows follow the catalogue's
+canonical order; required disclosures always get a row, voluntary ones only when reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from esg_author.core.checks.findings import Finding, Severity
+from esg_author.core.frameworks.catalogue import Disclosure, Framework
+from esg_author.core.frameworks.registry import UnknownFrameworkError, default_registry
+from esg_author.core.i18n.catalogs import translations
+from esg_author.core.i18n.formatting import format_period
+from esg_author.core.model import Project, localized
+
+ROW_KINDS = ("general", "kpi", "disclosure", "goal", "recommendation")
+STATUS_LABELS = {
+    "disclosed": "Disclosed",
+    "partly_disclosed": "Partly disclosed",
+    "not_applicable": "Not applicable",
+    "omitted": "Omitted",
+    "missing": "Not disclosed",
+}
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    code: str
+    status: str
+    section_ids: tuple[str, ...]
+    explanation: str
+
+
+def disclosure_links(project: Project, framework_id: str, table_locations: dict[str, str]) -> dict[str, list[str]]:
+    """code → section ids that answer it, in reading order, without repeats."""
+    prefix = f"{framework_id}:"
+    order = {section.id: i for i, section in enumerate(project.sections)}
+    links: dict[str, list[str]] = {}
+
+    def add(reference: str, section_id: str | None) -> None:
+        if section_id and reference.startswith(prefix):
+            links.setdefault(reference.removeprefix(prefix), []).append(section_id)
+
+    for section in project.sections:
+        for reference in section.disclosures:
+            add(reference, section.id)
+    for table in project.tables.values():
+        location = table_locations.get(table.id)
+        for reference in table.codes:
+            add(reference, location)
+        for kpi_id in table.rows:
+            kpi = project.kpis.get(kpi_id)
+            for reference in kpi.codes if kpi else []:
+                add(reference, location)
+    return {code: sorted(set(ids), key=order.__getitem__) for code, ids in links.items()}
+
+
+def index_rows(project: Project, framework: Framework, lang: str,
+               table_locations: dict[str, str]) -> list[tuple[Disclosure, IndexRow]]:
+    links = disclosure_links(project, framework.id, table_locations)
+    # A link to an aspect or standard counts for its general disclosure.
+    for disclosure in framework.disclosures:
+        if disclosure.kind not in ROW_KINDS and disclosure.code in links:
+            for child in framework.children(disclosure.code):
+                if child.kind == "general":
+                    links.setdefault(child.code, []).extend(
+                        s for s in links[disclosure.code] if s not in links.get(child.code, []))
+    rows = []
+    for disclosure in framework.disclosures:
+        if disclosure.kind not in ROW_KINDS:
+            continue
+        status = project.statuses.get((framework.id, disclosure.code))
+        section_ids = tuple(links.get(disclosure.code, []))
+        if status is not None:
+            row = IndexRow(disclosure.code, status.status, section_ids, localized(status.explanation, lang))
+        elif section_ids:
+            row = IndexRow(disclosure.code, "disclosed", section_ids, "")
+        elif framework.is_required(disclosure.code):
+            row = IndexRow(disclosure.code, "missing", (), "")
+        else:
+            continue
+        rows.append((disclosure, row))
+    return rows
+
+
+def build_index(project: Project, framework_id: str, lang: str, numbers: dict[str, str],
+                table_locations: dict[str, str]) -> tuple[dict[str, Any], list[Finding]]:
+    """The content index of one framework for the template, and findings about it."""
+    _ = translations(lang).gettext
+    try:
+        framework = default_registry().get(framework_id)
+    except UnknownFrameworkError as exc:
+        return ({"framework": framework_id, "title": framework_id, "groups": [], "statement": ""},
+                [Finding(Severity.ERROR, "index.framework", str(exc), lang)])
+    groups: list[dict[str, Any]] = []
+    current_parent: object = object()
+    for disclosure, row in index_rows(project, framework, lang, table_locations):
+        if disclosure.parent != current_parent:
+            current_parent = disclosure.parent
+            parent = framework.get(disclosure.parent) if disclosure.parent else None
+            groups.append({
+                "code": parent.code if parent else "",
+                "title": _group_title(framework, parent, lang),
+                "rows": [],
+            })
+        references = [
+            {"anchor": f"sec-{sid}", "label": f"{numbers.get(sid, '')} {_title(project, sid, lang)}".strip()}
+            for sid in row.section_ids
+        ]
+        groups[-1]["rows"].append({
+            "code": disclosure.code,
+            "title": framework.title(disclosure.code, lang),
+            "level": disclosure.level,
+            "status": row.status,
+            "status_label": _(STATUS_LABELS[row.status]),
+            "references": references if row.status in ("disclosed", "partly_disclosed") else [],
+            "explanation": row.explanation,
+        })
+    meta = project.meta
+    statement = ""
+    if framework_id.startswith("gri-"):
+        claim = str(meta.options.get("gri_claim", "with_reference"))
+        template = (_("{company} has reported in accordance with the GRI Standards for the period {period}.")
+                    if claim == "in_accordance" else
+                    _("{company} has reported the information cited in this GRI content index for the period {period} with reference to the GRI Standards."))
+        statement = template.format(company=localized(meta.company, lang),
+                                    period=format_period(meta.period_start, meta.period_end, lang))
+    return ({
+        "framework": framework.id,
+        "title": localized(framework.name, lang, framework.id),
+        "statement": statement,
+        "gri_1": _("GRI 1: Foundation 2021") if framework_id == "gri-2021" else "",
+        "groups": groups,
+    }, [])
+
+
+def _group_title(framework: Framework, parent: Disclosure | None, lang: str) -> str:
+    if parent is None:
+        return ""
+    title = framework.title(parent.code, lang)
+    if parent.kind in ("aspect",):
+        return f"{parent.code} {title}"
+    return title
+
+
+def _title(project: Project, section_id: str, lang: str) -> str:
+    return project.section(section_id).text(lang).title or section_id

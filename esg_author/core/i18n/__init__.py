@@ -1,0 +1,1 @@
+"""Languages: gettext catalogs for labels, Babel formatting of numbers and dates."""

@@ -1,0 +1,170 @@
+"""Build a project: per language, context → Jinja → HTML → WeasyPrint PDF and the HTML site.
+
+Languages are built in parallel processes (WeasyPrint is single-threaded and CPU-bound). Each
+worker reports progress as (lang, step) events on a queue; the caller turns them into a progress
+bar (CLI) or a progress dialog (GUI). A failure in one language is reported for that language
+with its message; the others still finish.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue as queue_module
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from esg_author.core.checks.findings import Finding
+from esg_author.core.errors import EsgAuthorError, RenderError
+from esg_author.core.model import Project
+from esg_author.core.render.context import build_context
+from esg_author.core.render.markdown import SectionMarkdown
+from esg_author.core.render.pdf import render_pdf
+from esg_author.core.render.site import write_site
+from esg_author.core.render.template import TemplateInfo, load_template, render_template
+from esg_author.core.storage.atomic import atomic_write_bytes
+from esg_author.core.storage.project_file import open_project
+
+FORMATS = ("pdf", "html")
+ProgressCallback = Callable[[str, str], None]  # (lang, step just finished)
+
+
+@dataclass
+class LanguageBuild:
+    lang: str
+    pdf_path: Path | None = None
+    html_path: Path | None = None
+    pages: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # context, jinja, layout, write, site
+    error: str = ""
+
+
+@dataclass
+class BuildResult:
+    languages: list[LanguageBuild]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for build in self.languages for f in build.findings]
+
+    @property
+    def failed(self) -> list[LanguageBuild]:
+        return [build for build in self.languages if build.error]
+
+
+def output_paths(project_path: Path, out_dir: Path, lang: str) -> tuple[Path, Path]:
+    return out_dir / f"{project_path.stem}.{lang}.pdf", out_dir / "html" / lang / "index.html"
+
+
+def render_language(project: Project, lang: str, template: TemplateInfo, output: str) -> tuple[str, list[Finding], dict[str, float]]:
+    """The final HTML of one edition ("pdf" or "html" flavour) with findings and timings."""
+    started = time.perf_counter()
+    context = build_context(project, lang, "pdf" if output == "pdf" else "html", SectionMarkdown())
+    built = time.perf_counter()
+    name = template.pdf_template if output == "pdf" else template.html_template
+    html = render_template(template, name, lang, context.data)
+    return html, context.findings, {"context": built - started, "jinja": time.perf_counter() - built}
+
+
+def build_language(project: Project, project_path: Path, lang: str, formats: tuple[str, ...],
+                   out_dir: Path, progress: ProgressCallback | None = None) -> LanguageBuild:
+    report = progress or (lambda _lang, _step: None)
+    result = LanguageBuild(lang)
+    template = load_template(project.meta.template)
+    pdf_path, html_path = output_paths(project_path, out_dir, lang)
+    if "pdf" in formats:
+        html, findings, seconds = render_language(project, lang, template, "pdf")
+        result.findings.extend(findings)
+        result.seconds.update(seconds)
+        report(lang, "html")
+        stylesheets = [template.folder / css for css in template.pdf_stylesheets]
+        pdf = render_pdf(html, template.folder, stylesheets, project.assets, lang)
+        atomic_write_bytes(pdf_path, pdf.data)
+        result.findings.extend(pdf.findings)
+        result.pages = pdf.pages
+        result.pdf_path = pdf_path
+        result.seconds.update(layout=pdf.layout_seconds, write=pdf.write_seconds)
+        report(lang, "pdf")
+    if "html" in formats:
+        started = time.perf_counter()
+        html, findings, _ = render_language(project, lang, template, "html")
+        if "pdf" not in formats:
+            result.findings.extend(findings)
+        result.html_path = write_site(html, project, template, lang, html_path.parent.parent)
+        result.seconds["site"] = time.perf_counter() - started
+        report(lang, "site")
+    return result
+
+
+def build_project(project_path: Path, out_dir: Path | None = None, languages: list[str] | None = None,
+                  formats: tuple[str, ...] = FORMATS, parallel: bool = True,
+                  progress: ProgressCallback | None = None) -> BuildResult:
+    """Build the given languages (default: all of the project's) into out_dir (default: beside it)."""
+    project_path = Path(project_path)
+    project = open_project(project_path)
+    languages = languages or list(project.meta.languages)
+    unknown = [lang for lang in languages if lang not in project.meta.languages]
+    if unknown:
+        raise RenderError(f"{project_path}: the project has no language {', '.join(unknown)} "
+                          f"(it has {', '.join(project.meta.languages)})")
+    bad_formats = [f for f in formats if f not in FORMATS]
+    if bad_formats:
+        raise RenderError(f"unknown output format {', '.join(bad_formats)}; use pdf and/or html")
+    out_dir = Path(out_dir) if out_dir else project_path.parent
+    out_dir.mkdir(parents=True, exist_ok=True)
+    load_template(project.meta.template)  # fail once, early, on a broken template
+    if not parallel or len(languages) == 1:
+        return BuildResult([_guarded(project, project_path, lang, formats, out_dir, progress) for lang in languages])
+    return BuildResult(_build_in_processes(project_path, languages, formats, out_dir, progress))
+
+
+def _guarded(project: Project, project_path: Path, lang: str, formats: tuple[str, ...], out_dir: Path,
+             progress: ProgressCallback | None) -> LanguageBuild:
+    try:
+        return build_language(project, project_path, lang, formats, out_dir, progress)
+    except EsgAuthorError as exc:
+        return LanguageBuild(lang, error=str(exc))
+
+
+def _worker(project_path: Path, lang: str, formats: tuple[str, ...], out_dir: Path, queue: Any) -> None:
+    try:
+        project = open_project(project_path)
+        result = build_language(project, project_path, lang, formats, out_dir,
+                                lambda done_lang, step: queue.put(("progress", done_lang, step)))
+    except EsgAuthorError as exc:
+        result = LanguageBuild(lang, error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent with its traceback
+        result = LanguageBuild(lang, error=f"internal error: {exc!r}\n{traceback.format_exc()}")
+    queue.put(("done", lang, result))
+
+
+def _build_in_processes(project_path: Path, languages: list[str], formats: tuple[str, ...], out_dir: Path,
+                        progress: ProgressCallback | None) -> list[LanguageBuild]:
+    # fork where available: workers inherit the already imported WeasyPrint and fonts.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    queue = ctx.Queue()
+    workers = {lang: ctx.Process(target=_worker, args=(project_path, lang, formats, out_dir, queue), daemon=True)
+               for lang in languages}
+    for process in workers.values():
+        process.start()
+    results: dict[str, LanguageBuild] = {}
+    while len(results) < len(languages):
+        try:
+            kind, lang, payload = queue.get(timeout=1.0)
+        except queue_module.Empty:  # nothing for a second: look for workers that died silently
+            for lang, process in workers.items():
+                if lang not in results and not process.is_alive() and process.exitcode not in (0, None):
+                    results[lang] = LanguageBuild(lang, error=f"the build process stopped (exit code {process.exitcode})")
+            continue
+        if kind == "progress" and progress:
+            progress(lang, payload)
+        elif kind == "done":
+            results[lang] = payload
+    for process in workers.values():
+        process.join(timeout=10)
+    return [results[lang] for lang in languages]

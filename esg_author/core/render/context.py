@@ -1,0 +1,186 @@
+"""The template context: a plain-data picture of one report edition (one language).
+
+Templates see only what is built here (dicts, lists, strings and pre-rendered, escaped HTML of
+section text); never model objects. Section text is rendered by markdown.py and never passes
+through Jinja as template source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any, Literal
+
+from markupsafe import Markup
+
+from esg_author.core.checks.findings import Finding, Severity
+from esg_author.core.data.units import unit_label
+from esg_author.core.i18n.catalogs import translations
+from esg_author.core.i18n.formatting import (
+    BABEL_LOCALES,
+    HTML_LANGS,
+    format_date,
+    format_kpi_value,
+    format_period,
+)
+from esg_author.core.model import Project, localized
+from esg_author.core.render.kpi_tables import build_kpi_table
+from esg_author.core.render.markdown import SectionMarkdown
+
+OutputFormat = Literal["pdf", "html"]
+PDF_ASSET_SCHEME = "project-asset:"
+LANGUAGE_NAMES = {"zh-Hant": "繁體中文", "zh-Hans": "简体中文", "en": "English"}
+
+
+def section_anchor(section_id: str) -> str:
+    return f"sec-{section_id}"
+
+
+@dataclass
+class ReportContext:
+    """The context dict plus everything noticed while building it."""
+
+    data: dict[str, Any]
+    findings: list[Finding] = field(default_factory=list)
+
+
+class _Resolver:
+    """Resolves [[kpi:…]], [[ref:…]] and asset:… for one language and output format."""
+
+    def __init__(self, project: Project, lang: str, output: OutputFormat, numbers: dict[str, str]) -> None:
+        self.project = project
+        self.lang = lang
+        self.output = output
+        self.numbers = numbers
+        self._ = translations(lang).gettext
+
+    def kpi_html(self, kpi_id: str, year: int | None) -> str | None:
+        kpi = self.project.kpis.get(kpi_id)
+        if kpi is None:
+            return None
+        value = kpi.values.get(year or self.project.meta.year)
+        if value is None:
+            return None
+        number_only = format_kpi_value(kpi, value, self.lang, with_unit=False)
+        if value.kind == "number":
+            unit = "%" if kpi.is_percent else unit_label(kpi.unit, self.lang)
+            spacer = "" if kpi.is_percent or self.lang != "en" else " "
+            return (f'<span class="kpi" data-kpi="{escape(kpi_id)}"><span class="kpi-number">'
+                    f'{escape(number_only)}</span>{spacer}<span class="kpi-unit">{escape(unit)}</span></span>')
+        return f'<span class="kpi" data-kpi="{escape(kpi_id)}"><span class="kpi-number">{escape(number_only)}</span></span>'
+
+    def ref_html(self, section_id: str) -> str | None:
+        if not self.project.has_section(section_id):
+            return None
+        return xref_html(self.project, section_id, self.lang, self.numbers)
+
+    def asset_url(self, name: str) -> str | None:
+        if name not in self.project.assets:
+            return None
+        return asset_url(name, self.output)
+
+    def container_title(self, kind: str, title: str) -> str:
+        label = escape(self._("Case"))
+        return f'<span class="case-label">{label}</span> {escape(title)}' if title else label
+
+
+def asset_url(name: str, output: OutputFormat) -> str:
+    return f"{PDF_ASSET_SCHEME}{name}" if output == "pdf" else f"assets/{name}"
+
+
+def section_title(project: Project, section_id: str, lang: str) -> str:
+    return project.section(section_id).text(lang).title or section_id
+
+
+def xref_html(project: Project, section_id: str, lang: str, numbers: dict[str, str]) -> str:
+    number = numbers.get(section_id, "")
+    title = section_title(project, section_id, lang)
+    label = f"{number} {title}".strip()
+    return f'<a class="xref" href="#{section_anchor(section_id)}">{escape(label)}</a>'
+
+
+def build_context(project: Project, lang: str, output: OutputFormat,
+                  markdown: SectionMarkdown | None = None) -> ReportContext:
+    """Everything the template needs to print one language edition of the report."""
+    from esg_author.core.frameworks.index import build_index  # frameworks load lazily
+
+    markdown = markdown or SectionMarkdown()
+    meta = project.meta
+    numbers = project.section_numbers()
+    resolver = _Resolver(project, lang, output, numbers)
+    findings: list[Finding] = []
+    sections: list[dict[str, Any]] = []
+    toc: list[dict[str, Any]] = []
+    table_locations: dict[str, str] = {}  # table id → section id where it is printed
+    chapter_title = ""
+
+    for section, depth in project.walk():
+        text = section.text(lang)
+        title = text.title or section.id
+        if depth == 0:
+            chapter_title = title
+        blocks, problems = markdown.render(text.body, resolver, doc_id=section.id)
+        for problem in problems:
+            findings.append(Finding(Severity.ERROR, f"token.{problem.kind}", problem.message, lang, section.id))
+        rendered_blocks = []
+        for block in blocks:
+            if block.kind == "html":
+                rendered_blocks.append({"kind": "html", "html": Markup(block.html)})
+            elif block.kind == "table":
+                table = project.tables.get(block.ref)
+                if table is None:
+                    findings.append(Finding(Severity.ERROR, "token.table", f"unknown KPI table {block.ref!r}", lang, section.id))
+                    continue
+                table_locations.setdefault(table.id, section.id)
+                data = build_kpi_table(project, table, lang)
+                for kpi_id in data["missing"]:
+                    findings.append(Finding(Severity.ERROR, "table.kpi", f"table {table.id!r} lists unknown KPI {kpi_id!r}", lang, section.id))
+                rendered_blocks.append({"kind": "table", "table": data})
+            else:
+                rendered_blocks.append({"kind": "index", "framework": block.ref})
+        entry = {
+            "id": section.id,
+            "anchor": section_anchor(section.id),
+            "number": numbers.get(section.id, ""),
+            "title": title,
+            "depth": depth,
+            "chapter_title": chapter_title,
+            "blocks": rendered_blocks,
+        }
+        sections.append(entry)
+        if depth <= 1:
+            toc.append({"anchor": entry["anchor"], "number": entry["number"], "title": title, "depth": depth})
+
+    # Indices need every section's tables located first, so they are filled in afterwards.
+    for entry in sections:
+        for block in entry["blocks"]:
+            if block["kind"] == "index":
+                index, index_findings = build_index(project, block["framework"], lang, numbers, table_locations)
+                findings.extend(index_findings)
+                block["index"] = index
+
+    data = {
+        "lang": lang,
+        "html_lang": HTML_LANGS[lang],
+        "babel_locale": BABEL_LOCALES[lang],
+        "output": output,
+        "report": {
+            "company": localized(meta.company, lang),
+            "short_name": localized(meta.short_name, lang) or localized(meta.company, lang),
+            "title": localized(meta.title, lang),
+            "year": str(meta.year),
+            "period": format_period(meta.period_start, meta.period_end, lang),
+            "period_end": format_date(meta.period_end, lang),
+            "currency": meta.currency,
+            "logo": asset_url(meta.logo, output) if meta.logo in project.assets else None,
+            "cover_image": asset_url(meta.cover_image, output) if meta.cover_image in project.assets else None,
+        },
+        "toc": toc,
+        "sections": sections,
+        "languages": [
+            {"code": code, "name": LANGUAGE_NAMES.get(code, code), "href": f"../{code}/index.html", "current": code == lang}
+            for code in meta.languages
+        ],
+    }
+    return ReportContext(data, findings)
+

@@ -1,0 +1,120 @@
+"""KPI tables as plain data for templates, built from the registry so print and data agree.
+
+Group rows appear where the KPI group changes, a "By gender"-style row where a run of breakdowns
+of one dimension starts, breakdowns are indented by their depth under the total, and footnote
+markers are numbered per table in reading order (value notes first, then boundaries).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from esg_author.core.data.units import unit_label
+from esg_author.core.i18n.catalogs import translations
+from esg_author.core.i18n.formatting import format_kpi_value, format_number, kpi_name
+from esg_author.core.model import Kpi, KpiTable, Project, localized
+
+GROUP_LABELS = {
+    "emissions": "Emissions", "energy": "Energy", "water": "Water", "waste": "Waste",
+    "packaging": "Packaging", "resources": "Use of resources", "employment": "Employment",
+    "turnover": "Employee turnover", "health_safety": "Health and safety", "training": "Development and training",
+    "supply_chain": "Supply chain", "product_responsibility": "Product responsibility",
+    "anti_corruption": "Anti-corruption", "community": "Community investment", "governance": "Governance",
+}
+DIMENSION_LABELS = {
+    "gender": "By gender", "age": "By age group", "region": "By region", "category": "By employee category",
+    "employment_type": "By employment type", "scope": "By scope", "type": "By type",
+}
+
+
+def build_kpi_table(project: Project, table: KpiTable, lang: str) -> dict[str, Any]:
+    _ = translations(lang).gettext
+    years = sorted(table.years, reverse=table.order == "descending")
+    rows: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
+    note_numbers: dict[str, int] = {}
+    missing: list[str] = []
+
+    def marker_for(text: str) -> int:
+        if text not in note_numbers:
+            note_numbers[text] = len(note_numbers) + 1
+            notes.append({"marker": note_numbers[text], "text": text})
+        return note_numbers[text]
+
+    previous_group: str | None = None
+    previous_dimension: tuple[str | None, str] | None = None
+    for kpi_id in table.rows:
+        kpi = project.kpis.get(kpi_id)
+        if kpi is None:
+            missing.append(kpi_id)
+            continue
+        if kpi.group != previous_group:
+            rows.append({"kind": "group", "label": _(GROUP_LABELS.get(kpi.group, kpi.group.replace("_", " ").capitalize()))})
+            previous_group = kpi.group
+            previous_dimension = None
+        depth = project.kpi_depth(kpi.id)
+        if depth and kpi.dimension and (kpi.parent_id, kpi.dimension) != previous_dimension:
+            label = DIMENSION_LABELS.get(kpi.dimension)
+            if label:
+                rows.append({"kind": "dimension", "label": _(label), "depth": depth})
+            previous_dimension = (kpi.parent_id, kpi.dimension)
+        elif not depth:
+            previous_dimension = None
+        cells = []
+        for year in years:
+            value = kpi.values.get(year)
+            note_text = localized(value.note, lang) if value else ""
+            if value is not None and value.kind in ("not_applicable", "not_reported", "confidential"):
+                note_text = note_text or localized(value.reason, lang)
+            cells.append({
+                "text": format_kpi_value(kpi, value, lang),
+                "marker": marker_for(note_text) if note_text else None,
+                "kind": value.kind if value else "missing",
+            })
+        boundary = localized(kpi.boundary, lang)
+        rows.append({
+            "kind": "kpi",
+            "id": kpi.id,
+            "label": kpi_name(kpi, lang),
+            "depth": depth + (1 if depth and kpi.dimension in DIMENSION_LABELS else 0),
+            "unit": unit_label(kpi.unit, lang),
+            "cells": cells,
+            "marker": marker_for(boundary) if boundary else None,
+            "change": _change_text(kpi, years, lang) if table.show_change else None,
+        })
+    for note in table.notes:
+        text = localized(note, lang)
+        if text:
+            notes.append({"marker": None, "text": text})
+    return {
+        "id": table.id,
+        "title": localized(table.title, lang, table.id),
+        "years": [str(year) for year in years],
+        "show_change": table.show_change,
+        "rows": rows,
+        "notes": notes,
+        "missing": missing,
+    }
+
+
+def _change_text(kpi: Kpi, years: list[int], lang: str) -> str:
+    """Change of the latest year against the one before, on the earlier year's base."""
+    ordered = sorted(years)
+    if len(ordered) < 2:
+        return "—"
+    old, new = kpi.values.get(ordered[-2]), kpi.values.get(ordered[-1])
+    if not (old and new and old.kind == "number" and new.kind == "number"):
+        return "—"
+    assert old.number is not None and new.number is not None
+    if old.number == 0:
+        return "—"
+    if kpi.is_percent:  # a change of a rate is stated in percentage points
+        points = new.number - old.number
+        return _signed(format_number(points, 1, lang), points) + translations(lang).gettext(" pp")
+    change = (new.number - old.number) / old.number * 100
+    return _signed(format_number(change, 1, lang), change) + "%"
+
+
+def _signed(text: str, number: Decimal) -> str:
+    return text if number < 0 or text.lstrip("-").strip("0.,") == "" else f"+{text}"

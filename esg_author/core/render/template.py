@@ -1,0 +1,100 @@
+"""Report templates: a folder with manifest.toml, Jinja2 files, CSS, fonts and images.
+
+Templates run in Jinja2's sandbox with autoescape and StrictUndefined and see only the plain
+context of context.py. Their labels are translated with the report language's gettext catalog.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from esg_author.core.errors import TemplateError
+from esg_author.core.i18n.catalogs import translations
+from esg_author.core.paths import templates_dir
+
+MANIFEST = "manifest.toml"
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    name: str
+    folder: Path
+    title: str
+    pdf_template: str
+    html_template: str
+    pdf_stylesheets: tuple[str, ...]
+    html_stylesheets: tuple[str, ...]
+    html_assets: tuple[str, ...]
+    fonts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lang → font families
+
+
+def load_template(name: str, search_dir: Path | None = None) -> TemplateInfo:
+    folder = (search_dir or templates_dir()) / name
+    manifest_path = folder / MANIFEST
+    if not manifest_path.is_file():
+        raise TemplateError(manifest_path, f"template {name!r} not found (no {MANIFEST})")
+    try:
+        data = tomllib.loads(manifest_path.read_text(encoding="utf-8"))
+        fonts = {lang: tuple(families) for lang, families in data.get("fonts", {}).items()}
+        info = TemplateInfo(
+            name=name,
+            folder=folder,
+            title=str(data.get("title", name)),
+            pdf_template=str(data["pdf_template"]),
+            html_template=str(data["html_template"]),
+            pdf_stylesheets=tuple(data.get("pdf_stylesheets", [])),
+            html_stylesheets=tuple(data.get("html_stylesheets", [])),
+            html_assets=tuple(data.get("html_assets", [])),
+            fonts=fonts,
+        )
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(manifest_path, f"invalid TOML: {exc}") from exc
+    except (KeyError, TypeError) as exc:
+        raise TemplateError(manifest_path, f"missing or invalid entry {exc}") from exc
+    for relative in (info.pdf_template, info.html_template, *info.pdf_stylesheets, *info.html_stylesheets):
+        if not (folder / relative).is_file():
+            raise TemplateError(manifest_path, f"names {relative!r}, which is not in the template folder")
+    return info
+
+
+def make_environment(template: TemplateInfo, lang: str) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(template.folder),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def render_template(template: TemplateInfo, template_name: str, lang: str, context: dict[str, Any]) -> str:
+    """Render one of the template's Jinja files; errors name the template file and line."""
+    env = make_environment(template, lang)
+    try:
+        return env.get_template(template_name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(template.folder / (exc.filename or template_name), exc.message or str(exc), exc.lineno) from exc
+    except jinja2.TemplateError as exc:
+        file, line = _template_location(exc, template.folder)
+        raise TemplateError(file or template.folder / template_name, str(exc), line) from exc
+
+
+def _template_location(exc: BaseException, folder: Path) -> tuple[Path | None, int | None]:
+    """The innermost template frame of a Jinja runtime error's traceback."""
+    tb = exc.__traceback__
+    found: tuple[Path | None, int | None] = (None, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(str(folder)):
+            found = (Path(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found

@@ -1,0 +1,54 @@
+"""The one way esg-author writes a file: readers see the old file or the new one, never a mix.
+
+A temporary file is written in the target's own folder (so os.replace is a rename on the same
+file system, also on network drives), flushed to disk with fsync, then moved over the target.
+If anything fails, the temporary file is removed and the target is untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+
+def atomic_replace(target: Path, write: Callable[[Path], None]) -> None:
+    """Call write(tmp_path) to produce the new content, then atomically move it onto target."""
+    target = Path(target)
+    folder = target.parent
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        _fsync_file(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_folder(folder)
+
+
+def atomic_write_bytes(target: Path, data: bytes) -> None:
+    atomic_replace(Path(target), lambda tmp: tmp.write_bytes(data))
+
+
+def atomic_write_text(target: Path, text: str) -> None:
+    atomic_write_bytes(Path(target), text.encode("utf-8"))
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    # Makes the rename itself durable; not possible (nor needed) on Windows.
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

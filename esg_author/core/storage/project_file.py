@@ -1,0 +1,317 @@
+"""Read and write .esgproj files.
+
+Opening never modifies the file: it is copied into an in-memory database first and every check
+(header, application id, format version, integrity) runs on that copy. Saving writes a complete
+new database next to the target and moves it into place with the atomic-write helper.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sqlite3
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from esg_author.core.errors import ProjectFormatError, ProjectSaveError
+from esg_author.core.model import (
+    Asset,
+    DisclosureStatus,
+    Kpi,
+    KpiTable,
+    KpiValue,
+    Project,
+    Provenance,
+    ReportMeta,
+    Section,
+    SectionText,
+    ValueChange,
+)
+from esg_author.core.storage.atomic import atomic_replace
+from esg_author.core.storage.migrations import migrate
+from esg_author.core.storage.schema import APPLICATION_ID, FORMAT_VERSION, SCHEMA_V1, SQLITE_HEADER
+
+logger = logging.getLogger(__name__)
+
+PROJECT_SUFFIX = ".esgproj"
+
+
+# -- opening --------------------------------------------------------------------------------
+
+
+def open_project(path: Path | str) -> Project:
+    """Load a project; raises ProjectFormatError with a plain reason for anything unreadable."""
+    path = Path(path)
+    conn = _load_into_memory(path)
+    try:
+        version = _check_identity(conn, path)
+        if version < FORMAT_VERSION:
+            backup = backup_path_for(path, version)
+            shutil.copy2(path, backup)
+            logger.info("Migrating %s from format %d; backup kept at %s", path, version, backup)
+            try:
+                migrate(conn, version)
+            except (LookupError, sqlite3.Error) as exc:
+                raise ProjectFormatError(path, f"cannot upgrade from format {version}: {exc}") from exc
+        try:
+            return _read_project(conn)
+        except (KeyError, ValueError, TypeError, InvalidOperation, sqlite3.Error) as exc:
+            raise ProjectFormatError(path, f"the project content is malformed ({exc})") from exc
+    finally:
+        conn.close()
+
+
+def backup_path_for(path: Path, version: int) -> Path:
+    return path.with_name(f"{path.stem}.format{version}.bak{PROJECT_SUFFIX}")
+
+
+def read_format_version(path: Path | str) -> int:
+    """The format version of a project file (for `esg-author info`), after the same checks."""
+    path = Path(path)
+    conn = _load_into_memory(path)
+    try:
+        return _check_identity(conn, path)
+    finally:
+        conn.close()
+
+
+def _load_into_memory(path: Path) -> sqlite3.Connection:
+    if not path.exists():
+        raise ProjectFormatError(path, "no such file")
+    if path.is_dir():
+        raise ProjectFormatError(path, "is a folder, not a project file")
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise ProjectFormatError(path, f"cannot be read ({exc.strerror})") from exc
+    if header != SQLITE_HEADER:
+        raise ProjectFormatError(path, "is not an esg-author project (not an SQLite database)")
+    memory = sqlite3.connect(":memory:")
+    try:
+        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            source.backup(memory)
+        finally:
+            source.close()
+        result = memory.execute("PRAGMA integrity_check").fetchone()
+    except sqlite3.DatabaseError as exc:
+        memory.close()
+        raise ProjectFormatError(path, f"the file is damaged ({exc})") from exc
+    if not result or result[0] != "ok":
+        memory.close()
+        raise ProjectFormatError(path, f"the file is damaged ({result[0] if result else 'no result'})")
+    return memory
+
+
+def _check_identity(conn: sqlite3.Connection, path: Path) -> int:
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if app_id != APPLICATION_ID:
+        raise ProjectFormatError(path, "is an SQLite database but not an esg-author project")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > FORMAT_VERSION:
+        raise ProjectFormatError(
+            path,
+            f"was saved by a newer esg-author (project format {version}; this version reads up to "
+            f"{FORMAT_VERSION}). Update esg-author to open it; the file was not changed.",
+        )
+    if version < 1:
+        raise ProjectFormatError(path, f"has an invalid format version {version}")
+    return version
+
+
+def _read_project(conn: sqlite3.Connection) -> Project:
+    meta_rows = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    meta_data = {key: json.loads(value) for key, value in meta_rows.items()}
+    project = Project(meta=_meta_from_dict(meta_data))
+
+    texts: dict[str, dict[str, SectionText]] = {}
+    for section_id, lang, title, body, source_lang, fingerprint in conn.execute(
+        "SELECT section_id, lang, title, body, source_lang, source_fingerprint FROM section_texts"
+    ):
+        texts.setdefault(section_id, {})[lang] = SectionText(title, body, source_lang, fingerprint)
+    for section_id, parent_id, numbered, disclosures in conn.execute(
+        "SELECT id, parent_id, numbered, disclosures FROM sections ORDER BY position"
+    ):
+        project.sections.append(
+            Section(section_id, parent_id, bool(numbered), texts.get(section_id, {}), json.loads(disclosures))
+        )
+
+    for row in conn.execute(
+        "SELECT id, grp, parent_id, dimension, unit, precision, codes, name, boundary FROM kpis ORDER BY position"
+    ):
+        kpi_id, group, parent_id, dimension, unit, precision, codes, name, boundary = row
+        project.kpis[kpi_id] = Kpi(
+            id=kpi_id, name=json.loads(name), unit=unit, group=group, parent_id=parent_id,
+            dimension=dimension, precision=precision, codes=json.loads(codes), boundary=json.loads(boundary),
+        )
+    for kpi_id, year, kind, number, maximum, reason, note, provenance in conn.execute(
+        "SELECT kpi_id, year, kind, number, maximum, reason, note, provenance FROM kpi_values"
+    ):
+        project.kpi(kpi_id).values[year] = value_from_dict(
+            {"kind": kind, "number": number, "maximum": maximum, "reason": json.loads(reason),
+             "note": json.loads(note), "provenance": json.loads(provenance)}
+        )
+    for kpi_id, year, old, new, at in conn.execute(
+        "SELECT kpi_id, year, old, new, at FROM kpi_value_history ORDER BY seq"
+    ):
+        project.kpi(kpi_id).history.append(
+            ValueChange(kpi_id, year, _optional_value(old), _optional_value(new), at)
+        )
+
+    for table_id, spec in conn.execute("SELECT id, spec FROM kpi_tables ORDER BY position"):
+        data = json.loads(spec)
+        project.tables[table_id] = KpiTable(
+            id=table_id, title=data["title"], rows=data["rows"], years=data["years"],
+            order=data.get("order", "ascending"), show_change=data.get("show_change", False),
+            notes=data.get("notes", []), codes=data.get("codes", []),
+        )
+    for framework, code, status, explanation, omission in conn.execute(
+        "SELECT framework, code, status, explanation, omission_reason FROM disclosure_status"
+    ):
+        project.statuses[(framework, code)] = DisclosureStatus(
+            framework, code, status, json.loads(explanation), omission
+        )
+    for name, media_type, data in conn.execute("SELECT name, media_type, data FROM assets"):
+        project.assets[name] = Asset(name, media_type, bytes(data))
+    return project
+
+
+def _meta_from_dict(data: dict[str, Any]) -> ReportMeta:
+    return ReportMeta(
+        company=data["company"],
+        title=data["title"],
+        year=int(data["year"]),
+        period_start=date.fromisoformat(data["period_start"]),
+        period_end=date.fromisoformat(data["period_end"]),
+        short_name=data.get("short_name", {}),
+        currency=data.get("currency", "RMB"),
+        languages=list(data["languages"]),
+        frameworks=list(data.get("frameworks", [])),
+        template=data.get("template", "default"),
+        logo=data.get("logo"),
+        cover_image=data.get("cover_image"),
+        options=data.get("options", {}),
+    )
+
+
+def _meta_to_dict(meta: ReportMeta) -> dict[str, Any]:
+    return {
+        "company": meta.company, "title": meta.title, "year": meta.year,
+        "period_start": meta.period_start.isoformat(), "period_end": meta.period_end.isoformat(),
+        "short_name": meta.short_name, "currency": meta.currency, "languages": meta.languages,
+        "frameworks": meta.frameworks, "template": meta.template, "logo": meta.logo,
+        "cover_image": meta.cover_image, "options": meta.options,
+    }
+
+
+def value_to_dict(value: KpiValue) -> dict[str, Any]:
+    return {
+        "kind": value.kind,
+        "number": None if value.number is None else str(value.number),
+        "maximum": None if value.maximum is None else str(value.maximum),
+        "reason": value.reason,
+        "note": value.note,
+        "provenance": {"source": value.provenance.source, "detail": value.provenance.detail,
+                       "at": value.provenance.at},
+    }
+
+
+def value_from_dict(data: dict[str, Any]) -> KpiValue:
+    provenance = data.get("provenance") or {"source": "typed"}
+    return KpiValue(
+        kind=data["kind"],
+        number=None if data.get("number") is None else Decimal(data["number"]),
+        maximum=None if data.get("maximum") is None else Decimal(data["maximum"]),
+        reason=data.get("reason") or {},
+        note=data.get("note") or {},
+        provenance=Provenance(provenance["source"], provenance.get("detail", ""), provenance.get("at", "")),
+    )
+
+
+def _optional_value(text: str | None) -> KpiValue | None:
+    return None if text is None else value_from_dict(json.loads(text))
+
+
+# -- saving ---------------------------------------------------------------------------------
+
+
+def save_project(project: Project, path: Path | str) -> None:
+    """Write the whole project to path atomically; on failure the old file is unchanged."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise ProjectSaveError(path, "the folder does not exist")
+    try:
+        atomic_replace(path, lambda tmp: _write_database(project, tmp))
+    except (OSError, sqlite3.Error) as exc:
+        raise ProjectSaveError(path, str(exc)) from exc
+
+
+def _write_database(project: Project, target: Path) -> None:
+    target.unlink(missing_ok=True)  # mkstemp created an empty file; SQLite wants its own
+    conn = sqlite3.connect(target)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+        conn.executescript(SCHEMA_V1)
+        with conn:
+            _insert_project(conn, project)
+    finally:
+        conn.close()
+
+
+def _insert_project(conn: sqlite3.Connection, project: Project) -> None:
+    dump = json.dumps
+    conn.executemany(
+        "INSERT INTO meta (key, value) VALUES (?, ?)",
+        [(key, dump(value, ensure_ascii=False)) for key, value in _meta_to_dict(project.meta).items()],
+    )
+    for position, section in enumerate(project.sections):
+        conn.execute(
+            "INSERT INTO sections (id, parent_id, position, numbered, disclosures) VALUES (?, ?, ?, ?, ?)",
+            (section.id, section.parent_id, position, int(section.numbered), dump(section.disclosures)),
+        )
+        conn.executemany(
+            "INSERT INTO section_texts VALUES (?, ?, ?, ?, ?, ?)",
+            [(section.id, lang, t.title, t.body, t.source_lang, t.source_fingerprint)
+             for lang, t in section.texts.items()],
+        )
+    for position, kpi in enumerate(project.kpis.values()):
+        conn.execute(
+            "INSERT INTO kpis VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (kpi.id, position, kpi.group, kpi.parent_id, kpi.dimension, kpi.unit, kpi.precision,
+             dump(kpi.codes), dump(kpi.name, ensure_ascii=False), dump(kpi.boundary, ensure_ascii=False)),
+        )
+        for year, value in kpi.values.items():
+            data = value_to_dict(value)
+            conn.execute(
+                "INSERT INTO kpi_values VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (kpi.id, year, data["kind"], data["number"], data["maximum"],
+                 dump(data["reason"], ensure_ascii=False), dump(data["note"], ensure_ascii=False),
+                 dump(data["provenance"], ensure_ascii=False)),
+            )
+        conn.executemany(
+            "INSERT INTO kpi_value_history (kpi_id, year, old, new, at) VALUES (?, ?, ?, ?, ?)",
+            [(c.kpi_id, c.year,
+              None if c.old is None else dump(value_to_dict(c.old), ensure_ascii=False),
+              None if c.new is None else dump(value_to_dict(c.new), ensure_ascii=False), c.at)
+             for c in kpi.history],
+        )
+    for position, table in enumerate(project.tables.values()):
+        spec = {"title": table.title, "rows": table.rows, "years": table.years, "order": table.order,
+                "show_change": table.show_change, "notes": table.notes, "codes": table.codes}
+        conn.execute("INSERT INTO kpi_tables VALUES (?, ?, ?)",
+                     (table.id, position, dump(spec, ensure_ascii=False)))
+    conn.executemany(
+        "INSERT INTO disclosure_status VALUES (?, ?, ?, ?, ?)",
+        [(s.framework, s.code, s.status, dump(s.explanation, ensure_ascii=False), s.omission_reason)
+         for s in project.statuses.values()],
+    )
+    conn.executemany(
+        "INSERT INTO assets VALUES (?, ?, ?)",
+        [(a.name, a.media_type, a.data) for a in project.assets.values()],
+    )
