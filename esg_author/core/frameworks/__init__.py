@@ -16,6 +16,7 @@ from .registry import (
     FrameworkRegistry,
     UnknownFrameworkError,
     default_registry,
+    user_catalogue_dir,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "default_registry",
     "load_catalogue",
     "normalize_language",
+    "user_catalogue_dir",
 ]

@@ -21,6 +21,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from esg_author.core.errors import DataFileError, EsgAuthorError
+
 logger = logging.getLogger(__name__)
 
 SCHEMA_PATH = Path(__file__).with_name("catalogue.schema.json")
@@ -38,18 +40,18 @@ CODE_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9 .()\-]{0,38}[A-Za-z0-9)])?
 _EMPTY_MAPPING: Mapping[str, Any] = MappingProxyType({})
 
 
-class CatalogueError(Exception):
+class CatalogueError(DataFileError):
     """A catalogue file is unreadable or breaks the format; names the file and the JSON path."""
 
     def __init__(self, path: Path | str, reason: str, json_path: str = "$") -> None:
-        self.path = Path(path)
+        # The message reads "<file>: <json path>: <reason>"; `reason` stays the bare reason.
+        super().__init__(path, f"{json_path}: {reason}")
         self.reason = reason
         self.json_path = json_path
-        super().__init__(f"{self.path}: {json_path}: {reason}")
 
 
-class UnknownDisclosureError(KeyError):
-    """A code that the framework does not define."""
+class UnknownDisclosureError(KeyError, EsgAuthorError):
+    """A code that the framework does not define (a KeyError, so mapping-style callers work)."""
 
     def __init__(self, framework_id: str, code: str) -> None:
         self.framework_id = framework_id

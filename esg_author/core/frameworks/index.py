@@ -14,17 +14,17 @@ from typing import Any
 from esg_author.core.checks.findings import Finding, Severity
 from esg_author.core.frameworks.catalogue import Disclosure, Framework
 from esg_author.core.frameworks.registry import UnknownFrameworkError, default_registry
-from esg_author.core.i18n.catalogs import translations
+from esg_author.core.i18n.catalogs import N_, translations
 from esg_author.core.i18n.formatting import format_period
 from esg_author.core.model import Project, localized
 
 ROW_KINDS = ("general", "kpi", "disclosure", "goal", "recommendation")
 STATUS_LABELS = {
-    "disclosed": "Disclosed",
-    "partly_disclosed": "Partly disclosed",
-    "not_applicable": "Not applicable",
-    "omitted": "Omitted",
-    "missing": "Not disclosed",
+    "disclosed": N_("Disclosed"),
+    "partly_disclosed": N_("Partly disclosed"),
+    "not_applicable": N_("Not applicable"),
+    "omitted": N_("Omitted"),
+    "missing": N_("Not disclosed"),
 }
 
 

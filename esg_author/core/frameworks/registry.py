@@ -7,6 +7,9 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from esg_author.core.errors import EsgAuthorError
+from esg_author.core.paths import user_data_path
+
 from .catalogue import CatalogueError, Disclosure, Framework, load_catalogue
 
 logger = logging.getLogger(__name__)
@@ -14,8 +17,8 @@ logger = logging.getLogger(__name__)
 BUILTIN_CATALOGUE_DIR = Path(__file__).with_name("catalogues")
 
 
-class UnknownFrameworkError(KeyError):
-    """A framework id that no loaded catalogue defines."""
+class UnknownFrameworkError(KeyError, EsgAuthorError):
+    """A framework id that no loaded catalogue defines (a KeyError, so mapping-style callers work)."""
 
     def __init__(self, framework_id: str, known_ids: Iterable[str]) -> None:
         self.framework_id = framework_id
@@ -146,7 +149,17 @@ def _catalogue_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.json") if p.is_file() and not p.name.startswith("."))
 
 
+def user_catalogue_dir() -> Path:
+    """Where the app looks for the user's own catalogues (may not exist)."""
+    return user_data_path() / "catalogues"
+
+
 @cache
 def default_registry() -> FrameworkRegistry:
-    """The built-in catalogues only, loaded once per process."""
-    return FrameworkRegistry.load()
+    """Built-in catalogues plus those in `user_catalogue_dir()`, loaded once per process.
+
+    Non-strict, so one broken user file cannot stop the app: its error is in `.errors` for the GUI
+    or `esg-author check` to report.
+    """
+    user_dir = user_catalogue_dir()
+    return FrameworkRegistry.load([user_dir] if user_dir.is_dir() else [], strict=False)

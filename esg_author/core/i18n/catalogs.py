@@ -26,6 +26,11 @@ CATALOG_DIRS = {"zh-Hant": "zh_Hant", "zh-Hans": "zh_Hans", "en": "en"}
 silently turns zh_Hant_HK into English (see DESIGN §3b)."""
 
 
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark a constant for extraction; it is translated where it is displayed."""
+    return message
+
+
 def catalog_path(lang: str, root: Path | None = None) -> Path:
     return (root or locales_dir()) / CATALOG_DIRS[lang] / "LC_MESSAGES" / f"{DOMAIN}.po"
 

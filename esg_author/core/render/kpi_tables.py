@@ -11,20 +11,20 @@ from decimal import Decimal
 from typing import Any
 
 from esg_author.core.data.units import unit_label
-from esg_author.core.i18n.catalogs import translations
+from esg_author.core.i18n.catalogs import N_, translations
 from esg_author.core.i18n.formatting import format_kpi_value, format_number, kpi_name
 from esg_author.core.model import Kpi, KpiTable, Project, localized
 
 GROUP_LABELS = {
-    "emissions": "Emissions", "energy": "Energy", "water": "Water", "waste": "Waste",
-    "packaging": "Packaging", "resources": "Use of resources", "employment": "Employment",
-    "turnover": "Employee turnover", "health_safety": "Health and safety", "training": "Development and training",
-    "supply_chain": "Supply chain", "product_responsibility": "Product responsibility",
-    "anti_corruption": "Anti-corruption", "community": "Community investment", "governance": "Governance",
+    "emissions": N_("Emissions"), "energy": N_("Energy"), "water": N_("Water"), "waste": N_("Waste"),
+    "packaging": N_("Packaging"), "resources": N_("Use of resources"), "employment": N_("Employment"),
+    "turnover": N_("Employee turnover"), "health_safety": N_("Health and safety"), "training": N_("Development and training"),
+    "supply_chain": N_("Supply chain"), "product_responsibility": N_("Product responsibility"),
+    "anti_corruption": N_("Anti-corruption"), "community": N_("Community investment"), "governance": N_("Governance"),
 }
 DIMENSION_LABELS = {
-    "gender": "By gender", "age": "By age group", "region": "By region", "category": "By employee category",
-    "employment_type": "By employment type", "scope": "By scope", "type": "By type",
+    "gender": N_("By gender"), "age": N_("By age group"), "region": N_("By region"), "category": N_("By employee category"),
+    "employment_type": N_("By employment type"), "scope": N_("By scope"), "type": N_("By type"),
 }
 
 
