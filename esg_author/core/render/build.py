@@ -8,6 +8,7 @@ with its message; the others still finish.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import queue as queue_module
 import time
@@ -150,8 +151,13 @@ def _build_in_processes(project_path: Path, languages: list[str], formats: tuple
     queue = ctx.Queue()
     workers = {lang: ctx.Process(target=_worker, args=(project_path, lang, formats, out_dir, queue), daemon=True)
                for lang in languages}
-    for process in workers.values():
-        process.start()
+    # Keep the collector from walking (and so copying) the parent's heap in every forked child.
+    gc.freeze()
+    try:
+        for process in workers.values():
+            process.start()
+    finally:
+        gc.unfreeze()
     results: dict[str, LanguageBuild] = {}
     while len(results) < len(languages):
         try:

@@ -1,0 +1,115 @@
+"""The built-in demo rendered for real: pages, fonts, TOC page numbers, bookmarks, HTML site.
+
+These tests render PDFs (a few seconds each); the build is shared by the module.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from esg_author.core.checks.findings import Severity
+from esg_author.core.render.build import build_project
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_build(demo_path: Path, tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("demo-out")
+    result = build_project(demo_path, out, parallel=True)
+    assert not result.failed, [b.error for b in result.failed]
+    return result, out
+
+
+@pytest.mark.parametrize("lang", ["zh-Hant", "zh-Hans", "en"])
+def test_each_pdf_is_a_full_report_without_findings(demo_build, lang):
+    result, out = demo_build
+    build = next(b for b in result.languages if b.lang == lang)
+    assert build.pdf_path == out / f"demo.{lang}.pdf"
+    assert build.pages >= 20
+    errors = [f.one_line() for f in build.findings if f.severity is Severity.ERROR]
+    assert errors == []
+    assert not [f for f in build.findings if f.rule == "font.missing-glyph"]
+
+
+@pytest.mark.parametrize("lang", ["zh-Hant", "zh-Hans", "en"])
+def test_every_font_is_embedded(demo_build, lang):
+    reader = PdfReader(demo_build[1] / f"demo.{lang}.pdf")
+    fonts = {}
+    for page in reader.pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            descriptor = descriptor.get_object()
+            fonts[font["/BaseFont"]] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values()), fonts
+    expected = {"zh-Hant": "CJK-HK", "zh-Hans": "CJK-SC", "en": "Noto-Sans"}[lang]
+    assert any(expected in name for name in fonts)
+
+
+def _outline_pages(reader: PdfReader) -> dict[str, int]:
+    pages: dict[str, int] = {}
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                pages[item.title.strip()] = reader.get_destination_page_number(item) + 1
+
+    walk(reader.outline)
+    return pages
+
+
+@pytest.mark.parametrize("lang", ["zh-Hant", "en"])
+def test_toc_page_numbers_match_the_real_pages(demo_build, demo_project, lang):
+    reader = PdfReader(demo_build[1] / f"demo.{lang}.pdf")
+    outline = _outline_pages(reader)
+    chapters = [s for s, depth in demo_project.walk() if depth == 0]
+    assert len(outline) >= len(chapters)  # bookmarks for chapters and sections
+    toc_text = reader.pages[1].extract_text() + reader.pages[2].extract_text()
+    numbers = demo_project.section_numbers()
+    checked = 0
+    for section in chapters:
+        title = section.text(lang).title
+        bookmark = f"{numbers.get(section.id, '')} {title}".strip()
+        assert bookmark in outline, f"no bookmark for {bookmark!r}"
+        # The TOC line ends with the page number after its dot leader.
+        match = re.search(re.escape(title) + r"[ .·…]*?(\d+)\s*$", toc_text, re.MULTILINE)
+        assert match, f"{title!r} not found in the table of contents"
+        assert int(match.group(1)) == outline[bookmark], title
+        page_text = reader.pages[outline[bookmark] - 1].extract_text()
+        assert title in page_text.replace("\n", "")
+        checked += 1
+    assert checked == len(chapters)
+
+
+def test_cjk_text_is_real_text(demo_build):
+    reader = PdfReader(demo_build[1] / "demo.zh-Hant.pdf")
+    text = "".join(page.extract_text() for page in reader.pages[3:6])
+    assert "報告" in text and "\ufffd" not in text
+
+
+def test_html_site_per_language_with_switch(demo_build):
+    out = demo_build[1]
+    for lang in ("zh-Hant", "zh-Hans", "en"):
+        index = out / "html" / lang / "index.html"
+        html = index.read_text(encoding="utf-8")
+        assert f'<html lang="{ {"zh-Hant": "zh-Hant-HK", "zh-Hans": "zh-Hans-CN", "en": "en-GB"}[lang] }">' in html
+        assert 'name="viewport"' in html
+        others = {"zh-Hant", "zh-Hans", "en"} - {lang}
+        for other in others:
+            assert f'href="../{other}/index.html"' in html
+        assets = out / "html" / lang / "assets"
+        assert (assets / "site.css").exists() and (assets / "logo.svg").exists()
+        for src in re.findall(r'src="([^"]+)"', html):
+            assert (index.parent / src).exists(), src  # self-contained: every image is in the folder
+        assert "project-asset:" not in html
+    assert (out / "html" / "index.html").exists()
