@@ -17,7 +17,9 @@ from typing import Any
 from esg_author.core.data.units import is_known_unit
 from esg_author.core.errors import DataFileError, ModelError
 from esg_author.core.model import (
+    DISCLOSURE_STATUSES,
     Asset,
+    DisclosureStatus,
     Kpi,
     KpiTable,
     KpiValue,
@@ -66,6 +68,9 @@ def load_project_source(folder: Path, kpi_source: Path | None = None, with_value
     project = Project(meta=_meta(structure_path, structure.get("report", {})))
     for entry in structure.get("section", []):
         _add_section(project, folder, structure_path, entry)
+    for entry in structure.get("status", []):
+        status = _status(structure_path, entry)
+        project.statuses[(status.framework, status.code)] = status
     kpi_path = kpi_source or folder / "kpis.toml"
     if kpi_path.exists():
         for entry in _read_toml(kpi_path).get("kpi", []):
@@ -137,6 +142,18 @@ def _add_section(project: Project, folder: Path, path: Path, entry: dict[str, An
         texts[lang] = SectionText(title=titles.get(lang, ""), body=body)
     project.sections.append(Section(section_id, parent, bool(entry.get("numbered", True)), texts,
                                     list(entry.get("disclosures", []))))
+
+
+def _status(path: Path, entry: dict[str, Any]) -> DisclosureStatus:
+    try:
+        status = DisclosureStatus(str(entry["framework"]), str(entry["code"]), str(entry["status"]),
+                                  dict(entry.get("explanation", {})), str(entry.get("omission_reason", "")))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataFileError(path, f"a [[status]] is missing or has an invalid entry: {exc}") from exc
+    if status.status not in DISCLOSURE_STATUSES:
+        raise DataFileError(path, f"status of {status.framework}:{status.code} must be one of "
+                                  f"{', '.join(DISCLOSURE_STATUSES)}, not {status.status!r}")
+    return status
 
 
 def _kpi(path: Path, entry: dict[str, Any], with_values: bool) -> Kpi:

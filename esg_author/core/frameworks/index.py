@@ -70,6 +70,7 @@ def index_rows(project: Project, framework: Framework, lang: str,
                 if child.kind == "general":
                     links.setdefault(child.code, []).extend(
                         s for s in links[disclosure.code] if s not in links.get(child.code, []))
+    list_missing = _lists_unreported(project, framework)
     rows = []
     for disclosure in framework.disclosures:
         if disclosure.kind not in ROW_KINDS:
@@ -80,12 +81,20 @@ def index_rows(project: Project, framework: Framework, lang: str,
             row = IndexRow(disclosure.code, status.status, section_ids, localized(status.explanation, lang))
         elif section_ids:
             row = IndexRow(disclosure.code, "disclosed", section_ids, "")
-        elif framework.is_required(disclosure.code):
+        elif list_missing and framework.is_required(disclosure.code):
             row = IndexRow(disclosure.code, "missing", (), "")
         else:
             continue
         rows.append((disclosure, row))
     return rows
+
+
+def _lists_unreported(project: Project, framework: Framework) -> bool:
+    """Whether unreported required disclosures get a row. A GRI index "with reference to" lists
+    only what is reported; "in accordance with" must account for every required disclosure."""
+    if framework.id.startswith("gri-"):
+        return project.meta.options.get("gri_claim", "with_reference") == "in_accordance"
+    return True
 
 
 def build_index(project: Project, framework_id: str, lang: str, numbers: dict[str, str],

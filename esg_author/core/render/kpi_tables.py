@@ -42,7 +42,9 @@ def build_kpi_table(project: Project, table: KpiTable, lang: str) -> dict[str, A
             notes.append({"marker": note_numbers[text], "text": text})
         return note_numbers[text]
 
-    previous_group: str | None = None
+    # A group row that only repeats the table's single topic adds nothing.
+    groups = {project.kpis[k].group for k in table.rows if k in project.kpis}
+    previous_group: str | None = next(iter(groups)) if len(groups) == 1 else None
     previous_dimension: tuple[str | None, str] | None = None
     for kpi_id in table.rows:
         kpi = project.kpis.get(kpi_id)

@@ -120,6 +120,7 @@ class SectionMarkdown:
         md.add_render_rule("esg_figure", _render_figure)
         md.add_render_rule("image", _render_image)
         md.add_render_rule("table_open", _render_table_open)
+        md.add_render_rule("footnote_anchor", _render_footnote_backref)
         md.validateLink = _validate_link  # type: ignore[method-assign]
         self.md = md
 
@@ -193,6 +194,14 @@ def _image_src(src: str, env: dict[str, Any]) -> str | None:
 def _render_table_open(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, _env: Any) -> str:
     tokens[idx].attrJoin("class", "text-table")
     return renderer.renderToken(tokens, idx, options, _env)
+
+
+def _render_footnote_backref(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    # The plugin's ↩︎ is in none of the template fonts; ↑ is in the CJK ones.
+    ident = renderer.rules["footnote_anchor_name"](tokens, idx, options, env)
+    if tokens[idx].meta["subId"] > 0:
+        ident += f":{tokens[idx].meta['subId']}"
+    return f' <a href="#fnref{ident}" class="footnote-backref">↑</a>'
 
 
 def _container_renderer(kind: str) -> Any:
