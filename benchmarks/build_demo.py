@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.results import write_section  # noqa: E402
-from esg_author.core.bundled import load_demo_project  # noqa: E402
-from esg_author.core.render.build import build_project, render_language  # noqa: E402
-from esg_author.core.render.pdf import render_pdf  # noqa: E402
-from esg_author.core.render.template import load_template  # noqa: E402
-from esg_author.core.storage import save_project  # noqa: E402
+from benchmarks.results import write_section
+from esg_author.core.bundled import load_demo_project
+from esg_author.core.render.build import build_project, render_language
+from esg_author.core.render.pdf import render_pdf
+from esg_author.core.render.template import load_template
+from esg_author.core.storage import save_project
 
 
 def time_language(project, lang: str, template) -> dict[str, float]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from esg_author.core.storage.atomic import atomic_write_text  # noqa: E402
+from esg_author.core.storage.atomic import atomic_write_text
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 HEADER = "# Benchmark results\n\nWritten by the scripts in this folder; each run replaces its own section.\n"

@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         text = self.project.section(section_id).text(self.current_language())
         self.text_view.setPlainText(text.body)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:
         self._release_lock()
         super().closeEvent(event)
 

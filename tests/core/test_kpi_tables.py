@@ -23,7 +23,7 @@ def test_descending_years_and_change_column(small_project):
     spec.order, spec.show_change = "descending", True
     table = build_kpi_table(small_project, spec, "zh-Hant")
     assert table["years"] == ["2025", "2024"]
-    employees = [r for r in table["rows"] if r.get("id") == "emp.total"][0]
+    employees = next(r for r in table["rows"] if r.get("id") == "emp.total")
     assert [c["text"] for c in employees["cells"]] == ["120", "100"]
     assert employees["change"] == "+20.0%"  # on the earlier year's base
     assert table["rows"][0]["label"] == "排放物"

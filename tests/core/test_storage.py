@@ -17,8 +17,14 @@ import pytest
 
 from esg_author.core.errors import ProjectFormatError, ProjectLockedError, ProjectSaveError
 from esg_author.core.model import Asset, KpiValue, Provenance
-from esg_author.core.storage import ProjectLock, lock_path_for, open_project, read_format_version, save_project
-from esg_author.core.storage import project_file
+from esg_author.core.storage import (
+    ProjectLock,
+    lock_path_for,
+    open_project,
+    project_file,
+    read_format_version,
+    save_project,
+)
 from esg_author.core.storage.schema import APPLICATION_ID, FORMAT_VERSION
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"  # the report is wrong or incomplete: `check` exits 1
     WARNING = "warning"  # probably wrong, worth a look
     INFO = "info"

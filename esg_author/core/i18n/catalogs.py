@@ -26,7 +26,7 @@ CATALOG_DIRS = {"zh-Hant": "zh_Hant", "zh-Hans": "zh_Hans", "en": "en"}
 silently turns zh_Hant_HK into English (see DESIGN §3b)."""
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:
     """Mark a constant for extraction; it is translated where it is displayed."""
     return message
 

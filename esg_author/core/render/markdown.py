@@ -120,6 +120,7 @@ class SectionMarkdown:
         md.add_render_rule("esg_figure", _render_figure)
         md.add_render_rule("image", _render_image)
         md.add_render_rule("table_open", _render_table_open)
+        md.add_render_rule("table_close", _render_table_close)
         md.add_render_rule("footnote_anchor", _render_footnote_backref)
         md.validateLink = _validate_link  # type: ignore[method-assign]
         self.md = md
@@ -192,8 +193,13 @@ def _image_src(src: str, env: dict[str, Any]) -> str | None:
     return None
 
 def _render_table_open(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, _env: Any) -> str:
+    # The wrapper lets a wide table scroll sideways on a phone instead of widening the page.
     tokens[idx].attrJoin("class", "text-table")
-    return renderer.renderToken(tokens, idx, options, _env)
+    return '<div class="table-scroll">' + renderer.renderToken(tokens, idx, options, _env)
+
+
+def _render_table_close(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, _env: Any) -> str:
+    return renderer.renderToken(tokens, idx, options, _env) + "</div>\n"
 
 
 def _render_footnote_backref(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:

@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import socket
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from esg_author.core.errors import ProjectLockedError
@@ -41,7 +41,7 @@ class ProjectLock:
             "user": _user(),
             "host": socket.gethostname(),
             "pid": os.getpid(),
-            "since": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "since": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         try:
             # O_EXCL: if someone else created it in the meantime, we lose the race honestly.

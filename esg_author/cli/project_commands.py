@@ -1,51 +1,17 @@
-"""The esg-author command line. Runs without Qt; `esg-author` alone opens the desktop window.
-
-Errors are printed as one line naming the file and the reason, with exit code 1; --debug shows
-the traceback instead. Long work shows a progress bar on stderr.
-"""
+"""Project commands: demo, build, new, info, check."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from esg_author import __version__
+from esg_author.cli.common import progress, split_list
 from esg_author.core.errors import EsgAuthorError
 
-logger = logging.getLogger(__name__)
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    if not [a for a in args_list if a != "--debug"]:
-        return _open_gui(debug="--debug" in args_list)
-    parser = _parser()
-    args = parser.parse_args(args_list)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    if args.debug:  # ours only: the libraries' debug output would drown it
-        logging.getLogger("esg_author").setLevel(logging.DEBUG)
-    try:
-        return int(args.handler(args))
-    except EsgAuthorError as exc:
-        if args.debug:
-            raise
-        print(f"esg-author: error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("esg-author: interrupted", file=sys.stderr)
-        return 130
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="esg-author", description="Write and publish ESG reports in three languages.")
-    parser.add_argument("--version", action="version", version=f"esg-author {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     demo = commands.add_parser("demo", help="write the built-in demo project into DIR and build it")
     demo.add_argument("dir", type=Path, metavar="DIR")
     _add_build_options(demo, with_out=False)
@@ -74,7 +40,6 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print findings as JSON")
     check.add_argument("--no-render", action="store_true", help="skip the trial PDF render (faster)")
     check.set_defaults(handler=_cmd_check)
-    return parser
 
 
 def _add_build_options(parser: argparse.ArgumentParser, with_out: bool) -> None:
@@ -83,10 +48,6 @@ def _add_build_options(parser: argparse.ArgumentParser, with_out: bool) -> None:
     if with_out:
         parser.add_argument("--out", type=Path, help="output folder (default: the project's folder)")
     parser.add_argument("--sequential", action="store_true", help="build languages one after another")
-
-
-def _split(value: str | None) -> list[str] | None:
-    return [part.strip() for part in value.split(",") if part.strip()] if value else None
 
 
 # -- commands -------------------------------------------------------------------------------
@@ -112,10 +73,10 @@ def _run_build(project_path: Path, out_dir: Path | None, args: argparse.Namespac
     from esg_author.core.render.build import build_project
     from esg_author.core.storage import open_project
 
-    languages = _split(args.lang) or open_project(project_path).meta.languages
-    formats = tuple(_split(args.format) or ["pdf", "html"])
+    languages = split_list(args.lang) or open_project(project_path).meta.languages
+    formats = tuple(split_list(args.format) or ["pdf", "html"])
     steps_per_language = (2 if "pdf" in formats else 0) + (1 if "html" in formats else 0)  # see build_language
-    with _progress(len(languages) * steps_per_language, "building") as advance:
+    with progress(len(languages) * steps_per_language, "building") as advance:
         result = build_project(project_path, out_dir, languages, formats,
                                parallel=not args.sequential, progress=lambda lang, step: advance(f"{lang} {step}"))
     for build in result.languages:
@@ -145,7 +106,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
         raise EsgAuthorError(f"{path}: a project file name must end in .esgproj")
     if path.exists() and not args.force:
         raise EsgAuthorError(f"{path}: already exists (use --force to replace it)")
-    languages = _split(args.languages)
+    languages = split_list(args.languages)
     unknown = [lang for lang in languages or [] if lang not in LANGUAGES]
     if unknown:
         raise EsgAuthorError(f"unknown language {', '.join(unknown)}; use {', '.join(LANGUAGES)}")
@@ -199,7 +160,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     project = open_project(args.project)
     steps = len(project.meta.languages) * (1 if args.no_render else 2)
-    with _progress(steps, "checking", enabled=not args.json) as advance:
+    with progress(steps, "checking", enabled=not args.json) as advance:
         findings = run_checks(project, render=not args.no_render, progress=lambda lang, step: advance(f"{lang} {step}"))
     if args.json:
         print(json.dumps({"findings": [f.as_dict() for f in findings], "errors": has_errors(findings)},
@@ -212,40 +173,3 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 1 if has_errors(findings) else 0
 
 
-# -- helpers --------------------------------------------------------------------------------
-
-
-class _progress:
-    """A tqdm progress bar on stderr when it is a terminal; silent otherwise."""
-
-    def __init__(self, total: int, label: str, enabled: bool = True) -> None:
-        self.total, self.label, self.enabled = total, label, enabled
-
-    def __enter__(self) -> Callable[[str], None]:
-        from tqdm import tqdm
-
-        self.bar = tqdm(total=self.total, desc=self.label, unit="step", file=sys.stderr,
-                        disable=None if self.enabled else True, leave=False)
-
-        def advance(text: str) -> None:
-            self.bar.set_postfix_str(text)
-            self.bar.update(1)
-
-        return advance
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.close()
-
-
-def _open_gui(debug: bool) -> int:
-    try:
-        from esg_author.gui.app import run_app
-    except ImportError as exc:
-        print(f"esg-author: error: the desktop window needs PySide6 ({exc}); "
-              "the command line works without it: esg-author --help", file=sys.stderr)
-        return 1
-    return run_app(debug=debug)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,59 @@
+"""The esg-author command line. Runs without Qt; `esg-author` alone opens the desktop window.
+
+Each command group lives in its own module with a register(subparsers) function. Errors are
+printed as one line naming the file and the reason, with exit code 1; --debug shows the
+traceback instead. Long work shows a progress bar on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from esg_author import __version__
+from esg_author.cli import project_commands
+from esg_author.core.errors import EsgAuthorError
+
+COMMAND_MODULES = [project_commands]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not [a for a in args_list if a != "--debug"]:
+        return _open_gui(debug="--debug" in args_list)
+    args = build_parser().parse_args(args_list)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.debug:  # ours only: the libraries' debug output would drown it
+        logging.getLogger("esg_author").setLevel(logging.DEBUG)
+    try:
+        return int(args.handler(args))
+    except EsgAuthorError as exc:
+        if args.debug:
+            raise
+        print(f"esg-author: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("esg-author: interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="esg-author", description="Write and publish ESG reports in three languages.")
+    parser.add_argument("--version", action="version", version=f"esg-author {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(commands)
+    return parser
+
+
+def _open_gui(debug: bool) -> int:
+    try:
+        from esg_author.gui.app import run_app
+    except ImportError as exc:
+        print(f"esg-author: error: the desktop window needs PySide6 ({exc}); "
+              "the command line works without it: esg-author --help", file=sys.stderr)
+        return 1
+    return run_app(debug=debug)
