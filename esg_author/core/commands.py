@@ -224,29 +224,41 @@ class AddKpi(Command):
 
 @dataclass
 class SetKpiValue(Command):
-    """Set (or clear, with value None) one KPI's value for one year; recorded in its history."""
+    """Set (or clear, with value None) one KPI's value for one year; recorded in its history.
+
+    entity "" is the group value; any other name is a subsidiary's or site's own value.
+    """
 
     kpi_id: str
     year: int
     value: KpiValue | None
+    entity: str = ""
     _old: KpiValue | None = None
     description = "Set KPI value"
 
-    def apply(self, project: Project) -> None:
+    def _values(self, project: Project) -> dict[int, KpiValue]:
         kpi = project.kpi(self.kpi_id)
-        self._old = kpi.values.get(self.year)
+        return kpi.values if not self.entity else kpi.entity_values.setdefault(self.entity, {})
+
+    def apply(self, project: Project) -> None:
+        values = self._values(project)
+        self._old = values.get(self.year)
         if self.value is None:
-            kpi.values.pop(self.year, None)
+            values.pop(self.year, None)
         else:
-            kpi.values[self.year] = self.value
-        kpi.history.append(ValueChange(self.kpi_id, self.year, self._old, self.value, _now()))
+            values[self.year] = self.value
+        project.kpi(self.kpi_id).history.append(
+            ValueChange(self.kpi_id, self.year, self._old, self.value, _now(), self.entity))
 
     def revert(self, project: Project) -> None:
-        kpi = project.kpi(self.kpi_id)
+        values = self._values(project)
         if self._old is None:
-            kpi.values.pop(self.year, None)
+            values.pop(self.year, None)
         else:
-            kpi.values[self.year] = self._old
+            values[self.year] = self._old
+        kpi = project.kpi(self.kpi_id)
+        if self.entity and not values:
+            kpi.entity_values.pop(self.entity, None)
         kpi.history.pop()
 
 

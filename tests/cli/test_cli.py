@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from esg_author.cli import main
+from esg_author.core.storage.schema import FORMAT_VERSION
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -19,7 +20,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_info_json(small_project_path, capsys):
     assert main(["info", str(small_project_path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["format_version"] == 1
+    assert data["format_version"] == FORMAT_VERSION
     assert data["languages"] == ["zh-Hant", "zh-Hans", "en"]
     assert (data["sections"], data["kpis"], data["kpi_tables"]) == (3, 3, 1)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from esg_author.core.errors import ProjectFormatError, ProjectLockedError, ProjectSaveError
-from esg_author.core.model import Asset, KpiValue, Provenance
+from esg_author.core.model import Asset, EmissionFactor, GlossaryTerm, KpiValue, Provenance
 from esg_author.core.storage import (
     ProjectLock,
     lock_path_for,
@@ -32,6 +32,13 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 def test_round_trip_keeps_everything(small_project, tmp_path):
     small_project.assets["logo.svg"] = Asset("logo.svg", "image/svg+xml", b"<svg/>")
+    small_project.kpis["emp.total"].entity_values["Shenzhen"] = {2025: KpiValue("number", Decimal("70"))}
+    small_project.kpis["emp.total"].display_unit = "person"
+    small_project.kpis["ghg.total"].formula = "ghg.scope1 + ghg.scope2"
+    small_project.factors["my-grid"] = EmissionFactor("my-grid", Decimal("0.5366"), "tCO2e/MWh",
+                                                      {"en": "MEE 2024"}, 2024, "CN", "electricity")
+    small_project.glossary.append(GlossaryTerm({"zh-Hant": "持份者", "zh-Hans": "利益相关方", "en": "stakeholders"}))
+    small_project.section("env").texts["zh-Hans"].state = "needs_review"
     small_project.kpis["emp.total"].values[2025] = KpiValue(
         "number", Decimal("120.50"), provenance=Provenance("imported", "hr.xlsx · HR!C4", "2026-01-05T10:00:00+00:00"))
     path = tmp_path / "p.esgproj"
@@ -45,6 +52,8 @@ def test_round_trip_keeps_everything(small_project, tmp_path):
     assert loaded.kpis["emp.total"].values[2025].provenance.detail == "hr.xlsx · HR!C4"
     assert loaded.tables == small_project.tables
     assert loaded.assets["logo.svg"].data == b"<svg/>"
+    assert loaded.factors == small_project.factors
+    assert loaded.glossary == small_project.glossary
 
 
 def test_file_is_a_marked_sqlite_database(small_project_path):
@@ -158,7 +167,12 @@ def test_every_past_format_opens(version, tmp_path):
     assert project.kpis["emp.total"].values[2025].number == Decimal("120")
     assert project.section("env").text("zh-Hant").title == "環境"
     if version < FORMAT_VERSION:
-        assert project_file.backup_path_for(path, version).exists()
+        backup = project_file.backup_path_for(path, version)
+        assert backup.read_bytes() == fixture.read_bytes()  # the old file is kept as it was
+        assert path.read_bytes() == fixture.read_bytes()  # opening never writes
+        save_project(project, path)
+        assert read_format_version(path) == FORMAT_VERSION
+        assert open_project(path).kpis == project.kpis
 
 
 def test_lock_blocks_a_second_editor_and_is_released(small_project_path):

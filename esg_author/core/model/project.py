@@ -48,6 +48,8 @@ class SectionText:
     # Which text this one was translated from, so a changed source marks it stale.
     source_lang: str | None = None
     source_fingerprint: str | None = None
+    # Workflow state of this text: "" (normal) or "needs_review" (e.g. machine-converted).
+    state: str = ""
 
 
 @dataclass
@@ -103,6 +105,7 @@ class ValueChange:
     old: KpiValue | None
     new: KpiValue | None
     at: str
+    entity: str = ""  # "" for the group value, else the entity (subsidiary, site) it belongs to
 
 
 @dataclass
@@ -118,6 +121,10 @@ class Kpi:
     boundary: LocalizedText = field(default_factory=dict)
     values: dict[int, KpiValue] = field(default_factory=dict)
     history: list[ValueChange] = field(default_factory=list)
+    display_unit: str = ""  # unit to print in, when it differs from the stored unit
+    formula: str = ""  # a derived KPI's formula over other KPIs; empty for entered data
+    # Values per reporting entity (subsidiary, site) for consolidation: entity → year → value.
+    entity_values: dict[str, dict[int, KpiValue]] = field(default_factory=dict)
 
     @property
     def is_percent(self) -> bool:
@@ -151,6 +158,28 @@ class DisclosureStatus:
 
 
 @dataclass
+class EmissionFactor:
+    """A conversion factor from activity data to emissions, with where it comes from."""
+
+    id: str
+    value: Decimal
+    unit: str  # e.g. "tCO2e/MWh", "kgCO2e/kWh", "tCO2e/t"
+    source: LocalizedText
+    year: int
+    region: str = ""
+    activity: str = ""  # e.g. "electricity", "petrol", "natural_gas"
+
+
+@dataclass
+class GlossaryTerm:
+    """A term conversion and translation must keep: its form in each language."""
+
+    forms: LocalizedText
+    protected: bool = True  # never rewritten by zh-Hant ⇄ zh-Hans conversion
+    note: str = ""
+
+
+@dataclass
 class Asset:
     name: str
     media_type: str
@@ -165,6 +194,8 @@ class Project:
     tables: dict[str, KpiTable] = field(default_factory=dict)
     statuses: dict[tuple[str, str], DisclosureStatus] = field(default_factory=dict)
     assets: dict[str, Asset] = field(default_factory=dict)
+    factors: dict[str, EmissionFactor] = field(default_factory=dict)  # the project's own factors
+    glossary: list[GlossaryTerm] = field(default_factory=list)
 
     # -- sections ---------------------------------------------------------------------------
 

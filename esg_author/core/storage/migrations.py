@@ -14,8 +14,28 @@ from esg_author.core.storage.schema import FORMAT_VERSION
 
 Migration = Callable[[sqlite3.Connection], None]
 
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    conn.executescript("""
+        ALTER TABLE section_texts ADD COLUMN state TEXT NOT NULL DEFAULT '';
+        ALTER TABLE kpis ADD COLUMN display_unit TEXT NOT NULL DEFAULT '';
+        ALTER TABLE kpis ADD COLUMN formula TEXT NOT NULL DEFAULT '';
+        CREATE TABLE kpi_values_v2 (
+            kpi_id TEXT NOT NULL REFERENCES kpis(id), entity TEXT NOT NULL DEFAULT '',
+            year INTEGER NOT NULL, kind TEXT NOT NULL, number TEXT, maximum TEXT,
+            reason TEXT NOT NULL, note TEXT NOT NULL, provenance TEXT NOT NULL,
+            PRIMARY KEY (kpi_id, entity, year));
+        INSERT INTO kpi_values_v2 SELECT kpi_id, '', year, kind, number, maximum, reason, note, provenance
+            FROM kpi_values;
+        DROP TABLE kpi_values;
+        ALTER TABLE kpi_values_v2 RENAME TO kpi_values;
+        ALTER TABLE kpi_value_history ADD COLUMN entity TEXT NOT NULL DEFAULT '';
+        CREATE TABLE emission_factors (id TEXT PRIMARY KEY, spec TEXT NOT NULL);
+        CREATE TABLE glossary (position INTEGER PRIMARY KEY, spec TEXT NOT NULL);
+    """)
+
+
 MIGRATIONS: dict[int, Migration] = {
-    # Format 1 is the first; the next format adds its step here, e.g. 1: _v1_to_v2.
+    1: _v1_to_v2,
 }
 
 

@@ -20,6 +20,8 @@ from esg_author.core.errors import ProjectFormatError, ProjectSaveError
 from esg_author.core.model import (
     Asset,
     DisclosureStatus,
+    EmissionFactor,
+    GlossaryTerm,
     Kpi,
     KpiTable,
     KpiValue,
@@ -32,7 +34,7 @@ from esg_author.core.model import (
 )
 from esg_author.core.storage.atomic import atomic_replace
 from esg_author.core.storage.migrations import migrate
-from esg_author.core.storage.schema import APPLICATION_ID, FORMAT_VERSION, SCHEMA_V1, SQLITE_HEADER
+from esg_author.core.storage.schema import APPLICATION_ID, FORMAT_VERSION, SCHEMA, SQLITE_HEADER
 
 logger = logging.getLogger(__name__)
 
@@ -129,10 +131,10 @@ def _read_project(conn: sqlite3.Connection) -> Project:
     project = Project(meta=_meta_from_dict(meta_data))
 
     texts: dict[str, dict[str, SectionText]] = {}
-    for section_id, lang, title, body, source_lang, fingerprint in conn.execute(
-        "SELECT section_id, lang, title, body, source_lang, source_fingerprint FROM section_texts"
+    for section_id, lang, title, body, source_lang, fingerprint, state in conn.execute(
+        "SELECT section_id, lang, title, body, source_lang, source_fingerprint, state FROM section_texts"
     ):
-        texts.setdefault(section_id, {})[lang] = SectionText(title, body, source_lang, fingerprint)
+        texts.setdefault(section_id, {})[lang] = SectionText(title, body, source_lang, fingerprint, state)
     for section_id, parent_id, numbered, disclosures in conn.execute(
         "SELECT id, parent_id, numbered, disclosures FROM sections ORDER BY position"
     ):
@@ -141,25 +143,32 @@ def _read_project(conn: sqlite3.Connection) -> Project:
         )
 
     for row in conn.execute(
-        "SELECT id, grp, parent_id, dimension, unit, precision, codes, name, boundary FROM kpis ORDER BY position"
+        "SELECT id, grp, parent_id, dimension, unit, precision, codes, name, boundary, display_unit, formula "
+        "FROM kpis ORDER BY position"
     ):
-        kpi_id, group, parent_id, dimension, unit, precision, codes, name, boundary = row
+        kpi_id, group, parent_id, dimension, unit, precision, codes, name, boundary, display_unit, formula = row
         project.kpis[kpi_id] = Kpi(
             id=kpi_id, name=json.loads(name), unit=unit, group=group, parent_id=parent_id,
             dimension=dimension, precision=precision, codes=json.loads(codes), boundary=json.loads(boundary),
+            display_unit=display_unit, formula=formula,
         )
-    for kpi_id, year, kind, number, maximum, reason, note, provenance in conn.execute(
-        "SELECT kpi_id, year, kind, number, maximum, reason, note, provenance FROM kpi_values"
+    for kpi_id, entity, year, kind, number, maximum, reason, note, provenance in conn.execute(
+        "SELECT kpi_id, entity, year, kind, number, maximum, reason, note, provenance FROM kpi_values"
     ):
-        project.kpi(kpi_id).values[year] = value_from_dict(
+        value = value_from_dict(
             {"kind": kind, "number": number, "maximum": maximum, "reason": json.loads(reason),
              "note": json.loads(note), "provenance": json.loads(provenance)}
         )
-    for kpi_id, year, old, new, at in conn.execute(
-        "SELECT kpi_id, year, old, new, at FROM kpi_value_history ORDER BY seq"
+        kpi = project.kpi(kpi_id)
+        if entity:
+            kpi.entity_values.setdefault(entity, {})[year] = value
+        else:
+            kpi.values[year] = value
+    for kpi_id, year, old, new, at, entity in conn.execute(
+        "SELECT kpi_id, year, old, new, at, entity FROM kpi_value_history ORDER BY seq"
     ):
         project.kpi(kpi_id).history.append(
-            ValueChange(kpi_id, year, _optional_value(old), _optional_value(new), at)
+            ValueChange(kpi_id, year, _optional_value(old), _optional_value(new), at, entity)
         )
 
     for table_id, spec in conn.execute("SELECT id, spec FROM kpi_tables ORDER BY position"):
@@ -177,6 +186,14 @@ def _read_project(conn: sqlite3.Connection) -> Project:
         )
     for name, media_type, data in conn.execute("SELECT name, media_type, data FROM assets"):
         project.assets[name] = Asset(name, media_type, bytes(data))
+    for factor_id, spec in conn.execute("SELECT id, spec FROM emission_factors"):
+        data = json.loads(spec)
+        project.factors[factor_id] = EmissionFactor(
+            factor_id, Decimal(data["value"]), data["unit"], data["source"], int(data["year"]),
+            data.get("region", ""), data.get("activity", ""))
+    for (spec,) in conn.execute("SELECT spec FROM glossary ORDER BY position"):
+        data = json.loads(spec)
+        project.glossary.append(GlossaryTerm(data["forms"], bool(data.get("protected", True)), data.get("note", "")))
     return project
 
 
@@ -257,7 +274,7 @@ def _write_database(project: Project, target: Path) -> None:
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
-        conn.executescript(SCHEMA_V1)
+        conn.executescript(SCHEMA)
         with conn:
             _insert_project(conn, project)
     finally:
@@ -276,29 +293,32 @@ def _insert_project(conn: sqlite3.Connection, project: Project) -> None:
             (section.id, section.parent_id, position, int(section.numbered), dump(section.disclosures)),
         )
         conn.executemany(
-            "INSERT INTO section_texts VALUES (?, ?, ?, ?, ?, ?)",
-            [(section.id, lang, t.title, t.body, t.source_lang, t.source_fingerprint)
+            "INSERT INTO section_texts VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(section.id, lang, t.title, t.body, t.source_lang, t.source_fingerprint, t.state)
              for lang, t in section.texts.items()],
         )
     for position, kpi in enumerate(project.kpis.values()):
         conn.execute(
-            "INSERT INTO kpis VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO kpis VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (kpi.id, position, kpi.group, kpi.parent_id, kpi.dimension, kpi.unit, kpi.precision,
-             dump(kpi.codes), dump(kpi.name, ensure_ascii=False), dump(kpi.boundary, ensure_ascii=False)),
+             dump(kpi.codes), dump(kpi.name, ensure_ascii=False), dump(kpi.boundary, ensure_ascii=False),
+             kpi.display_unit, kpi.formula),
         )
-        for year, value in kpi.values.items():
+        rows = [("", year, value) for year, value in kpi.values.items()]
+        rows += [(entity, year, value) for entity, values in kpi.entity_values.items() for year, value in values.items()]
+        for entity, year, value in rows:
             data = value_to_dict(value)
             conn.execute(
-                "INSERT INTO kpi_values VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (kpi.id, year, data["kind"], data["number"], data["maximum"],
+                "INSERT INTO kpi_values VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (kpi.id, entity, year, data["kind"], data["number"], data["maximum"],
                  dump(data["reason"], ensure_ascii=False), dump(data["note"], ensure_ascii=False),
                  dump(data["provenance"], ensure_ascii=False)),
             )
         conn.executemany(
-            "INSERT INTO kpi_value_history (kpi_id, year, old, new, at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO kpi_value_history (kpi_id, year, old, new, at, entity) VALUES (?, ?, ?, ?, ?, ?)",
             [(c.kpi_id, c.year,
               None if c.old is None else dump(value_to_dict(c.old), ensure_ascii=False),
-              None if c.new is None else dump(value_to_dict(c.new), ensure_ascii=False), c.at)
+              None if c.new is None else dump(value_to_dict(c.new), ensure_ascii=False), c.at, c.entity)
              for c in kpi.history],
         )
     for position, table in enumerate(project.tables.values()):
@@ -314,4 +334,15 @@ def _insert_project(conn: sqlite3.Connection, project: Project) -> None:
     conn.executemany(
         "INSERT INTO assets VALUES (?, ?, ?)",
         [(a.name, a.media_type, a.data) for a in project.assets.values()],
+    )
+    conn.executemany(
+        "INSERT INTO emission_factors VALUES (?, ?)",
+        [(f.id, dump({"value": str(f.value), "unit": f.unit, "source": f.source, "year": f.year,
+                      "region": f.region, "activity": f.activity}, ensure_ascii=False))
+         for f in project.factors.values()],
+    )
+    conn.executemany(
+        "INSERT INTO glossary VALUES (?, ?)",
+        [(i, dump({"forms": t.forms, "protected": t.protected, "note": t.note}, ensure_ascii=False))
+         for i, t in enumerate(project.glossary)],
     )

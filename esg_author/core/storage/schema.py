@@ -4,6 +4,9 @@ Format history (PRAGMA user_version):
   1 — first format: meta, sections, section_texts, kpis, kpi_values, kpi_value_history,
       kpi_tables, disclosure_status, assets. Localized texts and lists are JSON; decimals are
       stored as text so no value is ever rounded through a float.
+  2 — section_texts.state (review workflow); kpis.display_unit and kpis.formula (derived KPIs);
+      kpi_values and kpi_value_history gain `entity` (values per subsidiary or site);
+      new tables emission_factors and glossary.
 Every change to this schema bumps FORMAT_VERSION, adds a migration in migrations.py and a
 fixture file tests/fixtures/project-v<N>.esgproj of the old version.
 """
@@ -11,10 +14,10 @@ fixture file tests/fixtures/project-v<N>.esgproj of the old version.
 from __future__ import annotations
 
 APPLICATION_ID = 0x45534741  # "ESGA": marks the database as an esg-author project
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 SQLITE_HEADER = b"SQLite format 3\x00"
 
-SCHEMA_V1 = """
+SCHEMA = """
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL                       -- JSON
@@ -33,6 +36,7 @@ CREATE TABLE section_texts (
     body               TEXT NOT NULL,
     source_lang        TEXT,
     source_fingerprint TEXT,
+    state              TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (section_id, lang)
 );
 CREATE TABLE kpis (
@@ -45,10 +49,13 @@ CREATE TABLE kpis (
     precision INTEGER NOT NULL,
     codes     TEXT NOT NULL,                  -- JSON list
     name      TEXT NOT NULL,                  -- JSON {lang: text}
-    boundary  TEXT NOT NULL                   -- JSON {lang: text}
+    boundary  TEXT NOT NULL,                  -- JSON {lang: text}
+    display_unit TEXT NOT NULL DEFAULT '',
+    formula   TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE kpi_values (
     kpi_id     TEXT NOT NULL REFERENCES kpis(id),
+    entity     TEXT NOT NULL DEFAULT '',      -- '' = the group value
     year       INTEGER NOT NULL,
     kind       TEXT NOT NULL,
     number     TEXT,                          -- decimal as text
@@ -56,7 +63,7 @@ CREATE TABLE kpi_values (
     reason     TEXT NOT NULL,                 -- JSON {lang: text}
     note       TEXT NOT NULL,                 -- JSON {lang: text}
     provenance TEXT NOT NULL,                 -- JSON {source, detail, at}
-    PRIMARY KEY (kpi_id, year)
+    PRIMARY KEY (kpi_id, entity, year)
 );
 CREATE TABLE kpi_value_history (
     seq    INTEGER PRIMARY KEY,
@@ -64,7 +71,8 @@ CREATE TABLE kpi_value_history (
     year   INTEGER NOT NULL,
     old    TEXT,                              -- JSON value or NULL
     new    TEXT,
-    at     TEXT NOT NULL
+    at     TEXT NOT NULL,
+    entity TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE kpi_tables (
     id       TEXT PRIMARY KEY,
@@ -78,6 +86,14 @@ CREATE TABLE disclosure_status (
     explanation     TEXT NOT NULL,            -- JSON {lang: text}
     omission_reason TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (framework, code)
+);
+CREATE TABLE emission_factors (
+    id   TEXT PRIMARY KEY,
+    spec TEXT NOT NULL                        -- JSON {value, unit, source, year, region, activity}
+);
+CREATE TABLE glossary (
+    position INTEGER PRIMARY KEY,
+    spec     TEXT NOT NULL                    -- JSON {forms, protected, note}
 );
 CREATE TABLE assets (
     name       TEXT PRIMARY KEY,
