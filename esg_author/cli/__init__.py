@@ -1,6 +1,7 @@
 """The esg-author command line. Runs without Qt; `esg-author` alone opens the desktop window.
 
-Each command group lives in its own module with a register(subparsers) function. Errors are
+Each command group lives in its own module, esg_author/cli/<group>_commands.py, with a
+register(subparsers) function; every such module is registered here, in name order. Errors are
 printed as one line naming the file and the reason, with exit code 1; --debug shows the
 traceback instead. Long work shows a progress bar on stderr.
 """
@@ -8,15 +9,22 @@ traceback instead. Long work shows a progress bar on stderr.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
+import pkgutil
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from esg_author import __version__
-from esg_author.cli import project_commands
 from esg_author.core.errors import EsgAuthorError
 
-COMMAND_MODULES = [project_commands]
+
+def command_modules() -> list[ModuleType]:
+    """The command groups: project commands first, then the others by name."""
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.endswith("_commands"))
+    names.sort(key=lambda name: name != "project_commands")
+    return [importlib.import_module(f"{__name__}.{name}") for name in names]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -44,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"esg-author {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in COMMAND_MODULES:
+    for module in command_modules():
         module.register(commands)
     return parser
 

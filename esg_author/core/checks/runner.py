@@ -1,8 +1,18 @@
-"""Run the preflight checks of a project: the same list for `esg-author check` and the editor."""
+"""Run the preflight checks of a project: the same list for `esg-author check` and the editor.
+
+Rule modules: every module esg_author/core/checks/<topic>_rules.py has a function
+check_project(project) -> list[Finding]; the runner calls each of them (in name order). The
+checks that need a rendered edition (tokens, fonts, WeasyPrint's log) run here per language.
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
+from types import ModuleType
+
+import esg_author.core.checks as checks_package
 
 from esg_author.core.checks.findings import Finding, Severity
 from esg_author.core.checks.fonts import check_font_coverage, printed_characters
@@ -19,6 +29,8 @@ def run_checks(project: Project, render: bool = True, progress: ProgressCallback
     """All findings for the project. render=False skips the (slow) trial render of each PDF."""
     report = progress or (lambda _lang, _step: None)
     findings = check_missing_text(project)
+    for module in rule_modules():
+        findings.extend(module.check_project(project))
     template = load_template(project.meta.template)
     for lang in project.meta.languages:
         html, context_findings, _ = render_language(project, lang, template, "pdf")
@@ -35,6 +47,11 @@ def run_checks(project: Project, render: bool = True, progress: ProgressCallback
             findings.extend(render_pdf(html, template.folder, stylesheets, project.assets, lang).findings)
             report(lang, "rendered")
     return _unique(findings)
+
+
+def rule_modules() -> list[ModuleType]:
+    names = sorted(m.name for m in pkgutil.iter_modules(checks_package.__path__) if m.name.endswith("_rules"))
+    return [importlib.import_module(f"{checks_package.__name__}.{name}") for name in names]
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
