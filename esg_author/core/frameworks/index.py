@@ -17,6 +17,7 @@ from esg_author.core.frameworks.registry import UnknownFrameworkError, default_r
 from esg_author.core.i18n.catalogs import N_, translations
 from esg_author.core.i18n.formatting import format_period
 from esg_author.core.model import Project, localized
+from esg_author.core.render.markdown import TOKEN_RE
 
 ROW_KINDS = ("general", "kpi", "disclosure", "goal", "recommendation")
 STATUS_LABELS = {
@@ -28,36 +29,56 @@ STATUS_LABELS = {
 }
 
 
+Place = tuple[str, str]
+"""Where a disclosure is answered: (section id, KPI table id or "" for the section text)."""
+
+
 @dataclass(frozen=True)
 class IndexRow:
     code: str
     status: str
-    section_ids: tuple[str, ...]
+    places: tuple[Place, ...]
     explanation: str
 
+    @property
+    def section_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(section_id for section_id, _table in self.places))
 
-def disclosure_links(project: Project, framework_id: str, table_locations: dict[str, str]) -> dict[str, list[str]]:
-    """code → section ids that answer it, in reading order, without repeats."""
+
+def table_locations(project: Project) -> dict[str, str]:
+    """KPI table id → the first section (in reading order) whose text places it."""
+    locations: dict[str, str] = {}
+    for section, _depth in project.walk():
+        for lang in project.meta.languages:
+            for match in TOKEN_RE.finditer(section.text(lang).body):
+                if match.group(1) == "table":
+                    locations.setdefault(match.group(2), section.id)
+    return locations
+
+
+def disclosure_links(project: Project, framework_id: str, table_locations: dict[str, str]) -> dict[str, list[Place]]:
+    """code → the places that answer it, in reading order, without repeats. KPIs and KPI tables
+    answer through the table that prints them, so the index can point at the table's own page."""
     prefix = f"{framework_id}:"
     order = {section.id: i for i, section in enumerate(project.sections)}
-    links: dict[str, list[str]] = {}
+    links: dict[str, list[Place]] = {}
 
-    def add(reference: str, section_id: str | None) -> None:
-        if section_id and reference.startswith(prefix):
-            links.setdefault(reference.removeprefix(prefix), []).append(section_id)
+    def add(reference: str, place: Place) -> None:
+        if place[0] and reference.startswith(prefix):
+            links.setdefault(reference.removeprefix(prefix), []).append(place)
 
     for section in project.sections:
         for reference in section.disclosures:
-            add(reference, section.id)
+            add(reference, (section.id, ""))
     for table in project.tables.values():
-        location = table_locations.get(table.id)
+        place = (table_locations.get(table.id, ""), table.id)
         for reference in table.codes:
-            add(reference, location)
+            add(reference, place)
         for kpi_id in table.rows:
             kpi = project.kpis.get(kpi_id)
             for reference in kpi.codes if kpi else []:
-                add(reference, location)
-    return {code: sorted(set(ids), key=order.__getitem__) for code, ids in links.items()}
+                add(reference, place)
+    return {code: sorted(set(places), key=lambda p: (order[p[0]], p[1])) for code, places in links.items()}
 
 
 def index_rows(project: Project, framework: Framework, lang: str,
@@ -69,18 +90,18 @@ def index_rows(project: Project, framework: Framework, lang: str,
             for child in framework.children(disclosure.code):
                 if child.kind == "general":
                     links.setdefault(child.code, []).extend(
-                        s for s in links[disclosure.code] if s not in links.get(child.code, []))
+                        p for p in links[disclosure.code] if p not in links.get(child.code, []))
     list_missing = _lists_unreported(project, framework)
     rows = []
     for disclosure in framework.disclosures:
         if disclosure.kind not in ROW_KINDS:
             continue
         status = project.statuses.get((framework.id, disclosure.code))
-        section_ids = tuple(links.get(disclosure.code, []))
+        places = tuple(links.get(disclosure.code, []))
         if status is not None:
-            row = IndexRow(disclosure.code, status.status, section_ids, localized(status.explanation, lang))
-        elif section_ids:
-            row = IndexRow(disclosure.code, "disclosed", section_ids, "")
+            row = IndexRow(disclosure.code, status.status, places, localized(status.explanation, lang))
+        elif places:
+            row = IndexRow(disclosure.code, "disclosed", places, "")
         elif list_missing and framework.is_required(disclosure.code):
             row = IndexRow(disclosure.code, "missing", (), "")
         else:
@@ -117,10 +138,7 @@ def build_index(project: Project, framework_id: str, lang: str, numbers: dict[st
                 "title": _group_title(framework, parent, lang),
                 "rows": [],
             })
-        references = [
-            {"anchor": f"sec-{sid}", "label": f"{numbers.get(sid, '')} {_title(project, sid, lang)}".strip()}
-            for sid in row.section_ids
-        ]
+        references = [_reference(project, place, lang, numbers) for place in row.places]
         groups[-1]["rows"].append({
             "code": disclosure.code,
             "title": framework.title(disclosure.code, lang),
@@ -157,5 +175,10 @@ def _group_title(framework: Framework, parent: Disclosure | None, lang: str) -> 
     return title
 
 
-def _title(project: Project, section_id: str, lang: str) -> str:
-    return project.section(section_id).text(lang).title or section_id
+def _reference(project: Project, place: Place, lang: str, numbers: dict[str, str]) -> dict[str, str]:
+    section_id, table_id = place
+    label = f"{numbers.get(section_id, '')} {project.section(section_id).text(lang).title or section_id}".strip()
+    if not table_id:
+        return {"anchor": f"sec-{section_id}", "label": label}
+    table_title = localized(project.tables[table_id].title, lang, table_id)
+    return {"anchor": f"table-{table_id}", "label": f"{label} · {table_title}"}

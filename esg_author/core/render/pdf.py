@@ -33,6 +33,7 @@ class PdfResult:
     findings: list[Finding] = field(default_factory=list)
     layout_seconds: float = 0.0
     write_seconds: float = 0.0
+    anchor_pages: dict[str, int] = field(default_factory=dict)  # element id → page number (from 1)
 
 
 class _CaptureHandler(logging.Handler):
@@ -72,9 +73,14 @@ def render_pdf(html: str, template_folder: Path, stylesheets: list[Path], assets
         laid_out = time.perf_counter()
         data = document.write_pdf()
         written = time.perf_counter()
+    anchor_pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            anchor_pages.setdefault(anchor, number)
     return PdfResult(
         data=data,
         pages=len(document.pages),
+        anchor_pages=anchor_pages,
         findings=findings_from_log(log.messages, fetcher.refused, lang),
         layout_seconds=laid_out - started,
         write_seconds=written - laid_out,
