@@ -29,9 +29,10 @@ def command_modules() -> list[ModuleType]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not [a for a in args_list if a != "--debug"]:
-        return _open_gui(debug="--debug" in args_list)
-    args = build_parser().parse_args(args_list)
+    parser = build_parser()
+    if _wants_gui(parser, args_list):
+        return _open_gui(args_list)
+    args = parser.parse_args(args_list)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.debug:  # ours only: the libraries' debug output would drown it
         logging.getLogger("esg_author").setLevel(logging.DEBUG)
@@ -45,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("esg-author: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,11 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open_gui(debug: bool) -> int:
+def _wants_gui(parser: argparse.ArgumentParser, args: list[str]) -> bool:
+    """No command word (only app options such as --debug, --ui-lang, a project path): the window."""
+    if any(a in ("-h", "--help", "--version") for a in args):
+        return False
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return not any(a in subparsers.choices for a in args)
+
+
+def _open_gui(args: list[str]) -> int:
     try:
         from esg_author.gui.app import run_app
     except ImportError as exc:
         print(f"esg-author: error: the desktop window needs PySide6 ({exc}); "
               "the command line works without it: esg-author --help", file=sys.stderr)
         return 1
-    return run_app(debug=debug)
+    return run_app(argv=["esg-author", *args])

@@ -57,7 +57,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
         raise EsgAuthorError(f"{args.project}: the project has no language {lang}")
     default_registry().get(args.framework)  # a clear error for an unknown id
     numbers = project.section_numbers()
-    index, findings = build_index(project, args.framework, lang, numbers, table_locations(project))
+    index, _findings = build_index(project, args.framework, lang, numbers, table_locations(project))
     pages = _section_pages(project, lang) if args.pages else {}
     for group in index["groups"]:
         for row in group["rows"]:

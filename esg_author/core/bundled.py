@@ -14,12 +14,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from esg_author.core.data.units import is_known_unit
+from esg_author.core.data.units import are_compatible, is_known_unit
 from esg_author.core.errors import DataFileError, ModelError
+from esg_author.core.i18n.translation_units import record_current_sources
 from esg_author.core.model import (
     DISCLOSURE_STATUSES,
+    LANGUAGES,
     Asset,
     DisclosureStatus,
+    GlossaryTerm,
     Kpi,
     KpiTable,
     KpiValue,
@@ -32,18 +35,38 @@ from esg_author.core.model import (
 from esg_author.core.paths import assets_dir, demo_dir
 
 SKELETON_DIR_NAME = "skeleton"
+# The standard KPI library a new project starts from (esg_author/core/data/library/).
+LIBRARY_DIR = Path(__file__).parent / "data" / "library"
 
 
 def load_demo_project() -> Project:
     """The fictional demo report, complete in three languages with three years of KPIs."""
-    return load_project_source(demo_dir())
+    project = load_project_source(demo_dir())
+    project.glossary = load_glossary(demo_dir() / "glossary.toml")
+    # Its zh-Hans and en texts are reviewed translations of the current zh-Hant source.
+    record_current_sources(project)
+    return project
+
+
+def load_glossary(path: Path) -> list[GlossaryTerm]:
+    """[[term]] entries: a form per language ("zh-Hant", "zh-Hans", "en"), protected, note."""
+    if not path.exists():
+        return []
+    terms = []
+    for entry in _read_toml(path).get("term", []):
+        forms = {lang: str(entry[lang]) for lang in LANGUAGES if str(entry.get(lang, "")).strip()}
+        if not forms:
+            raise DataFileError(path, f"a [[term]] has no form in any of {', '.join(LANGUAGES)}: {entry}")
+        terms.append(GlossaryTerm(forms, bool(entry.get("protected", True)), str(entry.get("note", ""))))
+    return terms
 
 
 def load_skeleton_project(company: str | None = None, year: int | None = None,
                           languages: list[str] | None = None) -> Project:
     """A new project: standard chapters with empty text and the standard KPIs without values."""
     folder = assets_dir() / SKELETON_DIR_NAME
-    project = load_project_source(folder, kpi_source=demo_dir() / "kpis.toml", with_values=False)
+    project = load_project_source(folder, kpi_source=LIBRARY_DIR / "standard_kpis.toml", with_values=False,
+                                  table_source=LIBRARY_DIR / "standard_tables.toml")
     meta = project.meta
     if company:
         meta.company = {lang: company for lang in meta.languages}
@@ -62,7 +85,8 @@ def load_skeleton_project(company: str | None = None, year: int | None = None,
     return project
 
 
-def load_project_source(folder: Path, kpi_source: Path | None = None, with_values: bool = True) -> Project:
+def load_project_source(folder: Path, kpi_source: Path | None = None, with_values: bool = True,
+                        table_source: Path | None = None) -> Project:
     structure_path = folder / "structure.toml"
     structure = _read_toml(structure_path)
     project = Project(meta=_meta(structure_path, structure.get("report", {})))
@@ -77,7 +101,7 @@ def load_project_source(folder: Path, kpi_source: Path | None = None, with_value
             kpi = _kpi(kpi_path, entry, with_values)
             project.kpis[kpi.id] = kpi
         _check_kpi_parents(project, kpi_path)
-    tables_path = folder / "tables.toml"
+    tables_path = table_source or folder / "tables.toml"
     if not tables_path.exists() and kpi_source is not None:
         tables_path = kpi_source.parent / "tables.toml"
     if tables_path.exists():
@@ -162,6 +186,9 @@ def _kpi(path: Path, entry: dict[str, Any], with_values: bool) -> Kpi:
         unit = str(entry["unit"])
         if not is_known_unit(unit):
             raise ValueError(f"unknown unit {unit!r}")
+        display_unit = str(entry.get("display_unit", ""))
+        if display_unit and not (is_known_unit(display_unit) and are_compatible(unit, display_unit)):
+            raise ValueError(f"display unit {display_unit!r} is unknown or cannot show values in {unit}")
         values = {}
         notes = entry.get("notes", {})
         if with_values:
@@ -172,6 +199,7 @@ def _kpi(path: Path, entry: dict[str, Any], with_values: bool) -> Kpi:
             parent_id=entry.get("parent") or None, dimension=str(entry.get("dimension", "")),
             precision=int(entry.get("precision", 0)), codes=list(entry.get("codes", [])),
             boundary=dict(entry.get("boundary", {})), values=values,
+            display_unit=display_unit, formula=str(entry.get("formula", "")),
         )
     except (KeyError, ValueError, TypeError, ModelError) as exc:
         raise DataFileError(path, f"KPI {kpi_id!r}: {exc}") from exc

@@ -19,6 +19,7 @@ from esg_author.core.model import (
     DISCLOSURE_STATUSES,
     Asset,
     DisclosureStatus,
+    GlossaryTerm,
     Kpi,
     KpiTable,
     KpiValue,
@@ -419,3 +420,66 @@ class UndoStack:
     def _notify(self, command: Command | None) -> None:
         for listener in self._listeners:
             listener(command)
+
+
+# -- translation workflow (see esg_author.core.i18n.translation_units) ----------------------
+
+
+@dataclass
+class SetTranslation(Command):
+    """Record where a section's text in one language was translated from, and its review state.
+
+    title/body None keep the current text, so the same command marks a text as translated,
+    reviewed, or replaces it with a converted or imported translation in one undoable step.
+    """
+
+    section_id: str
+    lang: str
+    source_lang: str | None
+    source_fingerprint: str | None
+    state: str = ""
+    title: str | None = None
+    body: str | None = None
+    _old: SectionText | None = None
+    _existed: bool = False
+    description = "Update translation"
+
+    def apply(self, project: Project) -> None:
+        if self.state not in ("", "needs_review"):
+            raise ModelError(f"unknown text state {self.state!r}; expected '' or 'needs_review'")
+        section = project.section(self.section_id)
+        self._existed = self.lang in section.texts
+        self._old = copy.copy(section.texts.get(self.lang))
+        current = section.texts.get(self.lang) or SectionText()
+        section.texts[self.lang] = replace(
+            current,
+            title=current.title if self.title is None else self.title,
+            body=current.body if self.body is None else self.body,
+            source_lang=self.source_lang, source_fingerprint=self.source_fingerprint, state=self.state,
+        )
+
+    def revert(self, project: Project) -> None:
+        section = project.section(self.section_id)
+        if self._existed and self._old is not None:
+            section.texts[self.lang] = self._old
+        else:
+            section.texts.pop(self.lang, None)
+
+
+@dataclass
+class SetGlossary(Command):
+    """Replace the project's glossary (terms and their forms per language) as one undoable step."""
+
+    glossary: list[GlossaryTerm]
+    _old: list[GlossaryTerm] = field(default_factory=list)
+    description = "Edit glossary"
+
+    def apply(self, project: Project) -> None:
+        for term in self.glossary:
+            if not any(form.strip() for form in term.forms.values()):
+                raise ModelError("a glossary term needs a form in at least one language")
+        self._old = list(project.glossary)
+        project.glossary = copy.deepcopy(self.glossary)
+
+    def revert(self, project: Project) -> None:
+        project.glossary = self._old

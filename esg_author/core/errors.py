@@ -62,3 +62,45 @@ class DataFileError(EsgAuthorError):
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class UnitError(EsgAuthorError):
+    """A unit that is unknown, or a conversion between units of different kinds (MWh → t)."""
+
+
+class FormulaError(EsgAuthorError):
+    """A derived KPI's formula that cannot be evaluated: bad syntax, unknown id, cycle, wrong units."""
+
+    def __init__(self, kpi_id: str, reason: str) -> None:
+        self.kpi_id = kpi_id
+        self.reason = reason
+        super().__init__(f"KPI {kpi_id}: {reason}" if kpi_id else reason)
+
+
+class WorkbookError(EsgAuthorError):
+    """An Excel workbook that cannot be read or imported; names the file, sheet!cell and reason.
+
+    sheet and cell are "" when the problem concerns the whole file (not a zip, a zip bomb …).
+    """
+
+    def __init__(self, path: Path | str, sheet: str, cell: str, reason: str) -> None:
+        self.path = Path(path)
+        self.sheet = sheet
+        self.cell = cell
+        self.reason = reason
+        where = f"{sheet}!{cell}" if sheet and cell else sheet
+        super().__init__(f"{self.path}: {where}: {reason}" if where else f"{self.path}: {reason}")
+
+
+class ExchangeError(EsgAuthorError):
+    """A translation exchange file (XLIFF, PO, XLSX) that cannot be read or written as a whole.
+
+    Problems with single units of a readable file are reported per unit instead (see
+    esg_author.core.i18n.exchange.ImportReport); unit names the unit when the error is about one.
+    """
+
+    def __init__(self, path: Path | str, unit: str | None, reason: str) -> None:
+        self.path = Path(path)
+        self.unit = unit
+        self.reason = reason
+        super().__init__(f"{self.path}: {f'unit {unit}: ' if unit else ''}{reason}")

@@ -104,3 +104,21 @@ def test_demo_command(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "demo.esgproj").exists()
     assert (tmp_path / "html" / "en" / "index.html").exists()
+
+
+@pytest.mark.parametrize("args, gui", [
+    ([], True), (["--debug"], True), (["--ui-lang", "zh-Hant"], True), (["report.esgproj"], True),
+    (["info", "x.esgproj"], False), (["--help"], False), (["--version"], False),
+])
+def test_no_command_word_opens_the_window(monkeypatch, args, gui):
+    import esg_author.cli as cli
+
+    opened = []
+    monkeypatch.setattr(cli, "_open_gui", lambda a: opened.append(a) or 0)
+    try:
+        cli.main(args)
+    except SystemExit:
+        pass
+    assert bool(opened) == gui
+    if gui:
+        assert opened[0] == args

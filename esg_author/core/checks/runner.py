@@ -13,7 +13,6 @@ from collections.abc import Callable
 from types import ModuleType
 
 import esg_author.core.checks as checks_package
-
 from esg_author.core.checks.findings import Finding, Severity
 from esg_author.core.checks.fonts import check_font_coverage, printed_characters
 from esg_author.core.checks.text import check_missing_text

@@ -156,7 +156,8 @@ def build_index(project: Project, framework_id: str, lang: str, numbers: dict[st
                     if claim == "in_accordance" else
                     _("{company} has reported the information cited in this GRI content index for the period {period} with reference to the GRI Standards."))
         statement = template.format(company=localized(meta.company, lang),
-                                    period=format_period(meta.period_start, meta.period_end, lang))
+                                    period=format_period(meta.period_start, meta.period_end, lang,
+                                                         style=str(meta.options.get("date_style") or "default")))
     return ({
         "framework": framework.id,
         "title": localized(framework.name, lang, framework.id),

@@ -1,12 +1,16 @@
 """gettext catalogs (locales/<dir>/LC_MESSAGES/esg_author.po), compiled in memory when loaded.
 
 The .po files are the only source: they are compiled with Babel at run time, so a translator's
-edit shows up in the next build without a compile step, and no .mo file is committed.
+edit shows up in the next build without a compile step, and no .mo file is committed. A compiled
+catalog is cached under the file's modification time and size, so an edited .po is picked up by
+the next lookup, also in a running app. ESG_AUTHOR_LOCALES_DIR points at another locales folder
+(a translator's working copy) without moving templates and assets (see docs/translating.md).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -21,6 +25,7 @@ from esg_author.core.paths import locales_dir
 logger = logging.getLogger(__name__)
 
 DOMAIN = "esg_author"
+LOCALES_ENV = "ESG_AUTHOR_LOCALES_DIR"
 CATALOG_DIRS = {"zh-Hant": "zh_Hant", "zh-Hans": "zh_Hans", "en": "en"}
 """Report language code → catalog folder. Named exactly, because gettext's own fallback chain
 silently turns zh_Hant_HK into English (see DESIGN §3b)."""
@@ -31,17 +36,30 @@ def N_(message: str) -> str:
     return message
 
 
+def locales_root() -> Path:
+    """$ESG_AUTHOR_LOCALES_DIR if set, else the locales folder of the data root."""
+    override = os.environ.get(LOCALES_ENV)
+    return Path(override) if override else locales_dir()
+
+
 def catalog_path(lang: str, root: Path | None = None) -> Path:
-    return (root or locales_dir()) / CATALOG_DIRS[lang] / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return (root or locales_root()) / CATALOG_DIRS[lang] / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def translations(lang: str) -> NullTranslations:
-    """The catalog of a report language; English source strings when there is none."""
-    return _load(lang, catalog_path(lang))
+def translations(lang: str, root: Path | None = None) -> NullTranslations:
+    """The catalog of a language (report or UI); English source strings when there is none."""
+    path = catalog_path(lang, root) if lang in CATALOG_DIRS else Path(f"<{lang}>")
+    try:
+        stat = path.stat()
+        version: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        version = None
+    return _load(lang, path, version)
 
 
-@lru_cache(maxsize=16)
-def _load(lang: str, path: Path) -> NullTranslations:
+@lru_cache(maxsize=32)
+def _load(lang: str, path: Path, version: tuple[int, int] | None) -> NullTranslations:
+    """`version` (mtime, size) is only part of the cache key: an edited file is a new entry."""
     if lang not in CATALOG_DIRS:
         raise DataFileError(path, f"no catalog for language {lang!r}")
     if not path.exists():
@@ -59,5 +77,6 @@ def _load(lang: str, path: Path) -> NullTranslations:
 
 
 def clear_cache() -> None:
-    """Forget loaded catalogs (after a translator edited a .po file in a running app)."""
+    """Forget every compiled catalog. Not needed after editing a .po (that is noticed by itself);
+    for a file replaced with one of identical size and timestamp, or to free memory."""
     _load.cache_clear()

@@ -63,7 +63,7 @@ class _Resolver:
             return None
         number_only = format_kpi_value(kpi, value, self.lang, with_unit=False)
         if value.kind == "number":
-            unit = "%" if kpi.is_percent else unit_label(kpi.unit, self.lang)
+            unit = "%" if kpi.is_percent else unit_label(kpi.display_unit or kpi.unit, self.lang)
             spacer = "" if kpi.is_percent or self.lang != "en" else " "
             return (f'<span class="kpi" data-kpi="{escape(kpi_id)}"><span class="kpi-number">'
                     f'{escape(number_only)}</span>{spacer}<span class="kpi-unit">{escape(unit)}</span></span>')
@@ -169,8 +169,8 @@ def build_context(project: Project, lang: str, output: OutputFormat,
             "short_name": localized(meta.short_name, lang) or localized(meta.company, lang),
             "title": localized(meta.title, lang),
             "year": str(meta.year),
-            "period": format_period(meta.period_start, meta.period_end, lang),
-            "period_end": format_date(meta.period_end, lang),
+            "period": format_period(meta.period_start, meta.period_end, lang, style=str(meta.options.get("date_style") or "default")),
+            "period_end": format_date(meta.period_end, lang, style=str(meta.options.get("date_style") or "default")),
             "currency": meta.currency,
             "logo": asset_url(meta.logo, output) if meta.logo in project.assets else None,
             "cover_image": asset_url(meta.cover_image, output) if meta.cover_image in project.assets else None,
@@ -183,4 +183,3 @@ def build_context(project: Project, lang: str, output: OutputFormat,
         ],
     }
     return ReportContext(data, findings)
-

@@ -10,9 +10,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from esg_author.core.data.emission_factors import available_factors, factor_note
+from esg_author.core.data.formulas import factor_ids, parse_formula
 from esg_author.core.data.units import unit_label
+from esg_author.core.errors import FormulaError
 from esg_author.core.i18n.catalogs import N_, translations
-from esg_author.core.i18n.formatting import format_kpi_value, format_number, kpi_name
+from esg_author.core.i18n.formatting import HTML_LANGS, format_kpi_value, format_number, kpi_name
 from esg_author.core.model import Kpi, KpiTable, Project, localized
 
 GROUP_LABELS = {
@@ -26,10 +29,14 @@ DIMENSION_LABELS = {
     "gender": N_("By gender"), "age": N_("By age group"), "region": N_("By region"), "category": N_("By employee category"),
     "employment_type": N_("By employment type"), "scope": N_("By scope"), "type": N_("By type"),
 }
+HEADER_LABELS = {"indicator": N_("Indicator"), "unit": N_("Unit"), "change": N_("Change"), "notes": N_("Notes")}
+"""The column headers and notes title in the second language of a bilingual table (the template
+prints the first language with the same msgids)."""
 
 
 def build_kpi_table(project: Project, table: KpiTable, lang: str) -> dict[str, Any]:
     _ = translations(lang).gettext
+    alt_lang = bilingual_partner(project, lang)  # None unless meta.options["bilingual_tables"]
     years = sorted(table.years, reverse=table.order == "descending")
     rows: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []
@@ -53,6 +60,8 @@ def build_kpi_table(project: Project, table: KpiTable, lang: str) -> dict[str, A
             continue
         if kpi.group != previous_group:
             rows.append({"kind": "group", "label": _(GROUP_LABELS.get(kpi.group, kpi.group.replace("_", " ").capitalize()))})
+            if alt_lang:
+                rows[-1]["label_alt"] = translations(alt_lang).gettext(GROUP_LABELS.get(kpi.group, kpi.group.replace("_", " ").capitalize()))
             previous_group = kpi.group
             previous_dimension = None
         depth = project.kpi_depth(kpi.id)
@@ -60,6 +69,8 @@ def build_kpi_table(project: Project, table: KpiTable, lang: str) -> dict[str, A
             label = DIMENSION_LABELS.get(kpi.dimension)
             if label:
                 rows.append({"kind": "dimension", "label": _(label), "depth": depth})
+                if alt_lang:
+                    rows[-1]["label_alt"] = translations(alt_lang).gettext(label)
             previous_dimension = (kpi.parent_id, kpi.dimension)
         elif not depth:
             previous_dimension = None
@@ -80,16 +91,20 @@ def build_kpi_table(project: Project, table: KpiTable, lang: str) -> dict[str, A
             "id": kpi.id,
             "label": kpi_name(kpi, lang),
             "depth": depth + (1 if depth and kpi.dimension in DIMENSION_LABELS else 0),
-            "unit": unit_label(kpi.unit, lang),
+            "unit": unit_label(kpi.display_unit or kpi.unit, lang),
             "cells": cells,
             "marker": marker_for(boundary) if boundary else None,
             "change": _change_text(kpi, years, lang) if table.show_change else None,
         })
+        if alt_lang:
+            rows[-1]["label_alt"] = _alternate(localized(kpi.name, alt_lang), rows[-1]["label"])
     for note in table.notes:
         text = localized(note, lang)
         if text:
             notes.append({"marker": None, "text": text})
-    return {
+    for text in factor_notes(project, table, lang):
+        notes.append({"marker": None, "text": text})
+    data: dict[str, Any] = {
         "id": table.id,
         "title": localized(table.title, lang, table.id),
         "years": [str(year) for year in years],
@@ -98,6 +113,43 @@ def build_kpi_table(project: Project, table: KpiTable, lang: str) -> dict[str, A
         "notes": notes,
         "missing": missing,
     }
+    if alt_lang:
+        alt_gettext = translations(alt_lang).gettext
+        data["alt_lang"] = HTML_LANGS[alt_lang]
+        data["title_alt"] = _alternate(localized(table.title, alt_lang), data["title"])
+        data["headers_alt"] = {key: alt_gettext(message) for key, message in HEADER_LABELS.items()}
+    return data
+
+
+def factor_notes(project: Project, table: KpiTable, lang: str) -> list[str]:
+    """One note per emission factor the table's derived KPIs use, in order of first use, so the
+    printed method note can never disagree with the factor that computed the figures."""
+    used: list[str] = []
+    for kpi_id in table.rows:
+        kpi = project.kpis.get(kpi_id)
+        if kpi is None or not kpi.formula.strip():
+            continue
+        try:
+            used.extend(factor_ids(parse_formula(kpi.formula)))
+        except FormulaError:
+            continue  # reported by the KPI checks; a table still prints
+    factors = available_factors(project) if used else {}
+    return [factor_note(factors[factor_id], lang) for factor_id in dict.fromkeys(used) if factor_id in factors]
+
+
+def bilingual_partner(project: Project, lang: str) -> str | None:
+    """The second language of KPI tables when meta.options["bilingual_tables"] is on: English in
+    the Chinese editions, Chinese (Traditional if the project has it) in the English one."""
+    if str(project.meta.options.get("bilingual_tables", "")).lower() not in ("true", "1", "yes", "on"):
+        return None
+    if lang != "en":
+        return "en"
+    return next((code for code in ("zh-Hant", "zh-Hans") if code in project.meta.languages), "zh-Hant")
+
+
+def _alternate(text: str, shown: str) -> str:
+    """The second-language text, or "" when it is missing or would only repeat the first."""
+    return text if text and text != shown else ""
 
 
 def _change_text(kpi: Kpi, years: list[int], lang: str) -> str:

@@ -1,0 +1,121 @@
+"""KPI commands: list the registry, recompute derived KPIs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from esg_author.core.model import Kpi, KpiValue
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    kpi = commands.add_parser("kpi", help="the KPI registry: list KPIs, recompute derived KPIs")
+    actions = kpi.add_subparsers(dest="kpi_command", required=True, metavar="ACTION")
+
+    listing = actions.add_parser("list", help="print every KPI with its unit, formula and values")
+    listing.add_argument("project", type=Path, metavar="PROJECT")
+    listing.add_argument("--json", action="store_true", help="print JSON with every field")
+    listing.add_argument("--year", type=int, help="show only this year's values")
+    listing.set_defaults(handler=_cmd_list)
+
+    recompute = actions.add_parser("recompute", help="recompute every derived KPI from its formula and save")
+    recompute.add_argument("project", type=Path, metavar="PROJECT")
+    recompute.add_argument("--dry-run", action="store_true", help="list the changes without applying them")
+    recompute.set_defaults(handler=_cmd_recompute)
+
+
+# -- list ---------------------------------------------------------------------------------------
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from esg_author.core.storage import open_project
+
+    project = open_project(args.project)
+    kpis = list(project.kpis.values())
+    if args.json:
+        print(json.dumps([_kpi_data(kpi, args.year) for kpi in kpis], ensure_ascii=False, indent=2))
+        return 0
+    for kpi in kpis:
+        details = [f"unit {kpi.unit}" + (f" (shown in {kpi.display_unit})" if kpi.display_unit else "")]
+        if kpi.group:
+            details.append(f"group {kpi.group}")
+        if kpi.parent_id:
+            details.append(f"parent {kpi.parent_id}" + (f" by {kpi.dimension}" if kpi.dimension else ""))
+        print(f"{kpi.id}  {kpi.name.get('en') or next(iter(kpi.name.values()), '')}")
+        print(f"    {'; '.join(details)}")
+        if kpi.formula:
+            print(f"    = {kpi.formula}")
+        for year, value in sorted(kpi.values.items()):
+            if args.year is None or year == args.year:
+                provenance = value.provenance
+                source = provenance.source + (f": {provenance.detail}" if provenance.detail else "")
+                print(f"    {year}: {_shown(value)}  [{value.kind}; {source}]")
+    print(f"{len(kpis)} KPIs, {sum(1 for k in kpis if k.formula)} derived", file=sys.stderr)
+    return 0
+
+
+def _shown(value: KpiValue) -> str:
+    if value.kind == "score":
+        return f"{value.number} of {value.maximum}"
+    if value.kind == "number":
+        return str(value.number)
+    return value.kind.replace("_", " ")
+
+
+def _kpi_data(kpi: Kpi, year: int | None) -> dict[str, Any]:
+    return {
+        "id": kpi.id, "name": kpi.name, "unit": kpi.unit, "display_unit": kpi.display_unit, "group": kpi.group,
+        "parent": kpi.parent_id, "dimension": kpi.dimension, "precision": kpi.precision, "codes": kpi.codes,
+        "formula": kpi.formula, "boundary": kpi.boundary,
+        "values": {str(y): _value_data(v) for y, v in sorted(kpi.values.items()) if year is None or y == year},
+        "entity_values": {entity: {str(y): _value_data(v) for y, v in sorted(values.items()) if year is None or y == year}
+                          for entity, values in kpi.entity_values.items()},
+    }
+
+
+def _value_data(value: KpiValue) -> dict[str, Any]:
+    return {
+        "kind": value.kind,
+        "number": None if value.number is None else str(value.number),  # strings: JSON floats would round
+        "maximum": None if value.maximum is None else str(value.maximum),
+        "reason": value.reason, "note": value.note,
+        "provenance": {"source": value.provenance.source, "detail": value.provenance.detail, "at": value.provenance.at},
+    }
+
+
+# -- recompute ----------------------------------------------------------------------------------
+
+
+def _cmd_recompute(args: argparse.Namespace) -> int:
+    from esg_author.core.commands import CompositeCommand
+    from esg_author.core.data.derived import recompute_derived
+    from esg_author.core.storage import ProjectLock, open_project, save_project
+
+    lock = ProjectLock(args.project)
+    if not args.dry_run:
+        lock.acquire()  # the desktop app must not save over what we compute
+    try:
+        project = open_project(args.project)
+        commands, problems = recompute_derived(project)  # FormulaError: one line, nothing changed
+        for problem in problems:
+            print(problem.one_line(), file=sys.stderr)
+        for command in commands:
+            kpi = project.kpis[command.kpi_id]
+            old = kpi.values.get(command.year)
+            new = command.value
+            print(f"{command.kpi_id} {command.year}: {_shown(old) if old else '(empty)'} → "
+                  f"{_shown(new) if new else '(empty)'} {kpi.unit}   = {kpi.formula}")
+        if args.dry_run:
+            print(f"dry run: {len(commands)} values would change; nothing was changed")
+            return 0
+        if commands:
+            CompositeCommand(list(commands), description="Recompute derived KPIs").apply(project)
+            save_project(project, args.project)
+        print(f"recomputed: {len(commands)} values changed")
+        return 0
+    finally:
+        lock.release()

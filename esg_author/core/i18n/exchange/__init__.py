@@ -1,0 +1,340 @@
+"""Translator exchange: section texts out to XLIFF / PO / XLSX unit by unit, and back in.
+
+Export: every section's title is one unit, and every segment of its body (see segments.py) is
+another. A unit id is "<section>/<segment index or 'title'>/<hash of the source wording>", so it
+stays the same while the source does and tells on import whether the source changed since. A unit
+carries its source, the current translation (when the target text has the source's structure)
+and a state: new, translated, needs-review or final.
+
+Import is per unit: good units are applied, bad ones are reported with the reason (changed or
+missing inline code, unknown unit id, source changed since export, text that would break the
+section's structure) and leave the project as it was; no unit is ever half applied. A section
+records the current source fingerprint only when all of its units are translated from the current
+source, so a partial import leaves it stale. The caller saves only when something changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from esg_author.core.commands import Command, CompositeCommand, SetTranslation
+from esg_author.core.errors import ExchangeError, ModelError
+from esg_author.core.i18n.segments import (
+    SegmentedBody,
+    code_texts,
+    compare_codes,
+    retarget_assets,
+    segment_hash,
+    split_body,
+)
+from esg_author.core.i18n.translation_units import fingerprint, is_empty, source_language
+from esg_author.core.model import LANGUAGES, Project, Section, SectionText
+
+UNIT_STATES = ("new", "translated", "needs-review", "final")
+FORMATS = ("xliff", "po", "xlsx")
+SUFFIXES = {".xlf": "xliff", ".xliff": "xliff", ".po": "po", ".xlsx": "xlsx"}
+
+
+@dataclass(frozen=True)
+class ExchangeUnit:
+    id: str
+    source: str
+    target: str = ""
+    state: str = "new"
+    notes: tuple[str, ...] = ()
+    kind: str = ""  # title, paragraph, item, cell … (informative)
+
+    @property
+    def section_id(self) -> str:
+        return self.id.rsplit("/", 2)[0]
+
+
+@dataclass
+class ExchangeDocument:
+    source_lang: str
+    target_lang: str
+    units: list[ExchangeUnit] = field(default_factory=list)
+    original: str = ""  # the project file name, for the translator's orientation
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+
+def unit_id(section_id: str, position: int | str, source: str) -> str:
+    return f"{section_id}/{position}/{segment_hash(source)}"
+
+
+def build_export(project: Project, target_lang: str, source_lang: str | None = None,
+                 section_ids: list[str] | None = None, original: str = "") -> ExchangeDocument:
+    """The units of the chosen sections (default: all) for translating source_lang → target_lang."""
+    source_lang = source_lang or source_language(project)
+    for lang in (source_lang, target_lang):
+        if lang not in LANGUAGES:
+            raise ModelError(f"unknown language {lang!r}; use {', '.join(LANGUAGES)}")
+    if source_lang == target_lang:
+        raise ModelError(f"the source and target language are both {target_lang}")
+    if target_lang == source_language(project):
+        raise ModelError(f"{target_lang} is the project's source language; it is written, not translated "
+                         "(change meta option source_language to translate into it)")
+    document = ExchangeDocument(source_lang, target_lang, original=original)
+    sections = [project.section(i) for i in section_ids] if section_ids else [s for s, _ in project.walk()]
+    for section in sections:
+        document.units.extend(_section_units(project, section, source_lang, target_lang))
+    return document
+
+
+def _section_units(project: Project, section: Section, source_lang: str, target_lang: str) -> list[ExchangeUnit]:
+    source = section.texts.get(source_lang)
+    if is_empty(source):
+        return []
+    assert source is not None
+    target = section.texts.get(target_lang)
+    current = target is not None and target.source_lang in (source_lang, None) \
+        and target.source_fingerprint == fingerprint(source.title, source.body)
+    state = "new"
+    if not is_empty(target):
+        assert target is not None
+        state = "final" if current and target.state == "" else "needs-review"
+    units: list[ExchangeUnit] = []
+    if source.title.strip():
+        title = target.title if target is not None else ""
+        units.append(_unit(project, unit_id(section.id, "title", source.title), source.title, title,
+                           state if title.strip() else "new", "title", target_lang))
+    source_body = split_body(source.body)
+    target_body = split_body(target.body) if target is not None else None
+    paired = target_body is not None and target_body.structure() == source_body.structure()
+    for segment in source_body.segments:
+        text = target_body.segments[segment.index].text if paired and target_body is not None else ""
+        units.append(_unit(project, unit_id(section.id, segment.index, segment.text), segment.text, text,
+                           state if text.strip() else "new", segment.kind, target_lang))
+    return units
+
+
+def _unit(project: Project, uid: str, source: str, target: str, state: str, kind: str, target_lang: str) -> ExchangeUnit:
+    notes = []
+    codes = list(code_texts(source).elements())
+    if codes:
+        notes.append("Keep these codes unchanged: " + "  ".join(codes))
+    for term in project.glossary:
+        forms = [form for lang, form in term.forms.items() if form and lang != target_lang and _mentions(source, form)]
+        if forms and term.forms.get(target_lang):
+            notes.append(f"Glossary: {forms[0]} → {term.forms[target_lang]}" + (f" ({term.note})" if term.note else ""))
+    return ExchangeUnit(uid, source, target, state, tuple(notes), kind)
+
+
+def _mentions(text: str, form: str) -> bool:
+    """Whether a glossary form occurs in text; Latin forms only as whole words ("app" ≠ "approach")."""
+    if form.isascii():
+        return re.search(r"(?<![A-Za-z])" + re.escape(form) + r"(?![A-Za-z])", text) is not None
+    return form in text
+
+
+# -- import ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitProblem:
+    unit_id: str
+    reason: str
+
+    def one_line(self) -> str:
+        return f"unit {self.unit_id}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    source_lang: str
+    target_lang: str
+    applied: list[str] = field(default_factory=list)  # unit ids whose text or state changed
+    unchanged: int = 0
+    untranslated: int = 0  # units with an empty target: nothing to import
+    problems: list[UnitProblem] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)  # sections whose text changed
+    command: Command | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.command is not None
+
+
+def apply_import(project: Project, document: ExchangeDocument, path: Path | str = "") -> ImportReport:
+    """Check every unit of a read exchange file; report.command applies the good ones (or is None)."""
+    path = Path(path)
+    for lang in (document.source_lang, document.target_lang):
+        if lang not in LANGUAGES:
+            raise ExchangeError(path, None, f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    if document.source_lang == document.target_lang:
+        raise ExchangeError(path, None, f"the source and target language are both {document.target_lang}")
+    if document.target_lang == source_language(project):
+        raise ExchangeError(path, None, f"the file translates into {document.target_lang}, the project's source language")
+    report = ImportReport(path, document.source_lang, document.target_lang)
+    by_section: dict[str, list[ExchangeUnit]] = defaultdict(list)
+    seen: set[str] = set()
+    for unit in document.units:
+        if unit.id in seen:
+            report.problems.append(UnitProblem(unit.id, "the unit appears twice in the file; the first one was used"))
+            continue
+        seen.add(unit.id)
+        parts = unit.id.rsplit("/", 2)
+        if len(parts) != 3 or not project.has_section(parts[0]):
+            report.problems.append(UnitProblem(unit.id, "unknown unit id: no such section in the project"))
+            continue
+        by_section[parts[0]].append(unit)
+    commands: list[Command] = []
+    for section in project.sections:  # in project order, so the undo history reads naturally
+        if section.id in by_section:
+            command = _import_section(section, by_section[section.id], document, report, set(project.assets))
+            if command is not None:
+                commands.append(command)
+                report.sections.append(section.id)
+    if commands:
+        report.command = CompositeCommand(commands, f"Import {document.target_lang} translation")
+    return report
+
+
+def _import_section(section: Section, units: list[ExchangeUnit], document: ExchangeDocument,
+                    report: ImportReport, assets: set[str]) -> Command | None:
+    source_lang, target_lang = document.source_lang, document.target_lang
+    source = section.texts.get(source_lang) or SectionText()
+    target = section.texts.get(target_lang)
+    source_body = split_body(source.body)
+    pieces: dict[str, str] = {str(s.index): s.text for s in source_body.segments}
+    if source.title.strip():
+        pieces["title"] = source.title
+    good: dict[str, ExchangeUnit] = {}
+    for unit in units:
+        _section, position, digest = unit.id.rsplit("/", 2)
+        reason = _unit_problem(unit, position, digest, pieces, source_body)
+        if reason == "":
+            report.untranslated += 1
+        elif reason is not None:
+            report.problems.append(UnitProblem(unit.id, reason))
+        else:
+            target_text = retarget_assets(unit.target, source_lang, target_lang, assets)
+            good[position] = ExchangeUnit(unit.id, unit.source, target_text, unit.state, unit.notes, unit.kind)
+    current_fp = fingerprint(source.title, source.body)
+    target_body = split_body(target.body) if target is not None else None
+    structure_ok = target_body is not None and target_body.structure() == source_body.structure()
+    was_current = target is not None and not is_empty(target) and target.source_fingerprint == current_fp \
+        and target.source_lang in (source_lang, None)
+    body_units = {int(p): u for p, u in good.items() if p != "title"}
+    new_body = target.body if target is not None else ""
+    if body_units:
+        if structure_ok and target_body is not None:
+            new_body = target_body.assemble({i: u.target for i, u in body_units.items()})
+        elif len(body_units) == len(source_body.segments):
+            new_body = source_body.assemble({i: u.target for i, u in body_units.items()})
+        else:
+            missing = len(source_body.segments) - len(body_units)
+            for index, unit in sorted(body_units.items()):
+                report.problems.append(UnitProblem(unit.id, (
+                    f"not applied: the section's {target_lang} text does not have the source's structure, so all "
+                    f"{len(source_body.segments)} of its body units must be translated together ({missing} missing)")))
+                good.pop(str(index))
+            body_units = {}
+    title_unit = good.get("title")
+    new_title = title_unit.target if title_unit is not None else (target.title if target is not None else "")
+    covered = set(good) == set(pieces)
+    new_fp = current_fp if covered or was_current else (target.source_fingerprint if target is not None else None)
+    # A CAT tool may leave a translated unit "new"; only an explicit needs-review asks for review.
+    review = any(u.state == "needs-review" for u in good.values())
+    if not covered and target is not None and target.state == "needs_review":
+        review = True
+    new_state = "needs_review" if review else ""
+    old_state = target.state if target is not None else None
+    for position, unit in good.items():
+        before = None
+        if target is not None and position == "title":
+            before = target.title
+        elif structure_ok and target_body is not None and position != "title":
+            before = target_body.segments[int(position)].text
+        if before == unit.target and old_state == new_state:
+            report.unchanged += 1
+        else:
+            report.applied.append(unit.id)
+    old = (target.title, target.body, target.source_fingerprint, target.state) if target is not None else None
+    if old == (new_title, new_body, new_fp, new_state) or not good:
+        return None
+    new_source_lang = source_lang if new_fp == current_fp else (target.source_lang if target is not None else None)
+    return SetTranslation(section.id, target_lang, new_source_lang, new_fp, new_state, new_title, new_body)
+
+
+def _unit_problem(unit: ExchangeUnit, position: str, digest: str, pieces: dict[str, str],
+                  source_body: SegmentedBody) -> str | None:
+    """None for a good unit, "" for one without a translation, else why it cannot be applied."""
+    if position not in pieces:
+        return "unknown unit id: the section has no such segment"
+    if segment_hash(pieces[position]) != digest:
+        return "the source text changed since the file was exported; export again and translate the new text"
+    if unit.state not in UNIT_STATES:
+        return f"unknown state {unit.state!r}; expected one of {', '.join(UNIT_STATES)}"
+    if not unit.target.strip():
+        return ""
+    code_problems = compare_codes(pieces[position], unit.target)
+    if code_problems:
+        return "inline codes differ from the source: " + "; ".join(code_problems)
+    if position == "title":
+        return "a title must be one line" if "\n" in unit.target.strip() else None
+    index = int(position)
+    trial = source_body.assemble({index: unit.target})
+    if split_body(trial).structure() != source_body.structure():
+        return "the translation would change the structure of the text (a blank line, list marker, table pipe or heading mark)"
+    return None
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+
+def format_for(path: Path, requested: str | None = None) -> str:
+    """The exchange format of a file: as requested, from its suffix, or from its first bytes."""
+    if requested:
+        if requested not in FORMATS:
+            raise ExchangeError(path, None, f"unknown format {requested!r}; use {', '.join(FORMATS)}")
+        return requested
+    by_suffix = SUFFIXES.get(path.suffix.lower())
+    if by_suffix:
+        return by_suffix
+    try:
+        head = path.read_bytes()[:512]
+    except OSError as exc:
+        raise ExchangeError(path, None, f"cannot read the file: {exc.strerror or exc}") from exc
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if b"<xliff" in head or head.lstrip().startswith(b"<?xml"):
+        return "xliff"
+    if b"msgid" in head or head.lstrip().startswith(b"#"):
+        return "po"
+    raise ExchangeError(path, None, "not an XLIFF, PO or XLSX file (use the .xlf, .po or .xlsx suffix)")
+
+
+def _module(fmt: str) -> tuple[Callable[[ExchangeDocument, Path], None], Callable[[Path], ExchangeDocument]]:
+    if fmt == "xliff":
+        from esg_author.core.i18n.exchange import xliff as module
+    elif fmt == "po":
+        from esg_author.core.i18n.exchange import po as module  # type: ignore[no-redef]
+    else:
+        from esg_author.core.i18n.exchange import xlsx as module  # type: ignore[no-redef]
+    return module.write, module.read
+
+
+def write_exchange_file(document: ExchangeDocument, path: Path, fmt: str | None = None) -> str:
+    """Write the document (atomically) in the requested format or the one its suffix names."""
+    fmt = fmt or SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise ExchangeError(path, None, "say which format to write (--format xliff|po|xlsx) or use a .xlf, .po or .xlsx name")
+    write, _read = _module(format_for(path, fmt))
+    write(document, path)
+    return fmt
+
+
+def read_exchange_file(path: Path) -> ExchangeDocument:
+    """Read an exchange file; a file that cannot be read as a whole raises ExchangeError."""
+    if not path.is_file():
+        raise ExchangeError(path, None, "file not found")
+    _write, read = _module(format_for(path))
+    return read(path)

@@ -1,0 +1,55 @@
+"""esg-author kpi list / recompute."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from esg_author.cli import main
+from esg_author.core.model import KpiValue
+from esg_author.core.storage import open_project, save_project
+
+
+def test_list_prints_the_registry(demo_path, capsys):
+    assert main(["kpi", "list", str(demo_path), "--year", "2025"]) == 0
+    out = capsys.readouterr().out
+    assert "ghg.intensity  GHG emission intensity (Scope 1 and 2)" in out
+    assert "= ghg.total / emp.total" in out and "2025: 0.89  [number; typed: bundled demo data]" in out
+    assert "2024:" not in out
+
+
+def test_list_json_has_everything(demo_path, capsys):
+    assert main(["kpi", "list", str(demo_path), "--json"]) == 0
+    data = {kpi["id"]: kpi for kpi in json.loads(capsys.readouterr().out)}
+    scope2 = data["ghg.scope2"]
+    assert scope2["parent"] == "ghg.total" and scope2["unit"] == "tCO2e" and scope2["group"] == "emissions"
+    assert "factor(cn_grid_2022)" in scope2["formula"]
+    assert scope2["values"]["2025"]["number"] == "2224.88"
+    assert scope2["values"]["2025"]["provenance"]["source"] == "typed"
+    assert set(scope2["values"]) == {"2023", "2024", "2025"} and scope2["name"]["zh-Hant"]
+
+
+def test_recompute_dry_run_then_apply(small_project_path, capsys):
+    project = open_project(small_project_path)
+    project.kpis["ghg.total"].formula = "ghg.scope2 * 2"
+    project.kpis["ghg.total"].values[2024] = KpiValue("number", Decimal("1"))
+    save_project(project, small_project_path)
+
+    assert main(["kpi", "recompute", str(small_project_path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "ghg.total 2024: 1 → 21.00 tCO2e" in out and "nothing was changed" in out
+    assert open_project(small_project_path).kpis["ghg.total"].values[2024].number == 1
+
+    assert main(["kpi", "recompute", str(small_project_path)]) == 0
+    value = open_project(small_project_path).kpis["ghg.total"].values[2024]
+    assert value.number == Decimal("21.00") and value.provenance.source == "derived"
+    assert value.provenance.detail == "ghg.scope2 * 2"
+
+
+def test_recompute_reports_a_broken_formula_in_one_line(small_project_path, capsys):
+    project = open_project(small_project_path)
+    project.kpis["ghg.total"].formula = "emp.total + ghg.scope2"
+    save_project(project, small_project_path)
+    assert main(["kpi", "recompute", str(small_project_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("esg-author: error: KPI ghg.total: cannot add emp.total") and err.count("\n") == 1
