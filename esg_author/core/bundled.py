@@ -35,6 +35,7 @@ from esg_author.core.model import (
 from esg_author.core.paths import assets_dir, demo_dir
 
 SKELETON_DIR_NAME = "skeleton"
+KPI_APPENDIX_ID = "kpi-tables"
 # The standard KPI library a new project starts from (esg_author/core/data/library/).
 LIBRARY_DIR = Path(__file__).parent / "data" / "library"
 
@@ -74,14 +75,17 @@ def load_skeleton_project(company: str | None = None, year: int | None = None,
     if year:
         meta.year = year
         meta.period_start, meta.period_end = date(year, 1, 1), date(year, 12, 31)
-        for lang, title in list(meta.title.items()):
-            meta.title[lang] = title.replace("{year}", str(year))
     for lang, title in list(meta.title.items()):
         meta.title[lang] = title.replace("{year}", str(meta.year))
     if languages:
         meta.languages = list(languages)
     for table in project.tables.values():
         table.years = [meta.year - 2, meta.year - 1, meta.year]
+    # The KPI appendix starts out printing every standard table; users remove what they do not report.
+    if project.has_section(KPI_APPENDIX_ID):
+        placements = "\n\n".join(f"[[table:{table_id}]]" for table_id in project.tables)
+        for text in project.section(KPI_APPENDIX_ID).texts.values():
+            text.body = text.body or placements
     return project
 
 

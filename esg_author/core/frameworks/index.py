@@ -81,9 +81,15 @@ def disclosure_links(project: Project, framework_id: str, table_locations: dict[
     return {code: sorted(set(places), key=lambda p: (order[p[0]], p[1])) for code, places in links.items()}
 
 
-def index_rows(project: Project, framework: Framework, lang: str,
-               table_locations: dict[str, str]) -> list[tuple[Disclosure, IndexRow]]:
+def index_rows(project: Project, framework: Framework, lang: str, table_locations: dict[str, str],
+               printed: bool = False) -> list[tuple[Disclosure, IndexRow]]:
+    """The index rows of a framework. printed=True is for the printed index: a section that has
+    no text in `lang` answers nothing there (the gap analysis, printed=False, reports such links)."""
     links = disclosure_links(project, framework.id, table_locations)
+    if printed:
+        links = {code: [p for p in places if p[1] or project.section(p[0]).text(lang).body.strip()]
+                 for code, places in links.items()}
+        links = {code: places for code, places in links.items() if places}
     # A link to an aspect or standard counts for its general disclosure.
     for disclosure in framework.disclosures:
         if disclosure.kind not in ROW_KINDS and disclosure.code in links:
@@ -129,7 +135,7 @@ def build_index(project: Project, framework_id: str, lang: str, numbers: dict[st
                 [Finding(Severity.ERROR, "index.framework", str(exc), lang)])
     groups: list[dict[str, Any]] = []
     current_parent: object = object()
-    for disclosure, row in index_rows(project, framework, lang, table_locations):
+    for disclosure, row in index_rows(project, framework, lang, table_locations, printed=True):
         if disclosure.parent != current_parent:
             current_parent = disclosure.parent
             parent = framework.get(disclosure.parent) if disclosure.parent else None
