@@ -75,34 +75,46 @@ class SetReportMeta(Command):
 
 
 @dataclass
-class SetSectionText(Command):
+class _TextChange(Command):
+    """Replaces one section text (one language) and restores the old one on undo."""
+
+    _old: SectionText | None = field(default=None, kw_only=True)
+    _existed: bool = field(default=False, kw_only=True)
+
+    def _replace_text(self, project: Project, section_id: str, lang: str, new_text: SectionText) -> None:
+        section = project.section(section_id)
+        self._existed = lang in section.texts
+        self._old = copy.copy(section.texts.get(lang))
+        section.texts[lang] = new_text
+
+    def _restore_text(self, project: Project, section_id: str, lang: str) -> None:
+        section = project.section(section_id)
+        if self._existed and self._old is not None:
+            section.texts[lang] = self._old
+        else:
+            section.texts.pop(lang, None)
+
+
+@dataclass
+class SetSectionText(_TextChange):
     """Replace the title and/or body of one section in one language."""
 
     section_id: str
     lang: str
     title: str | None = None
     body: str | None = None
-    _old: SectionText | None = None
-    _existed: bool = False
     description = "Edit section text"
 
     def apply(self, project: Project) -> None:
-        section = project.section(self.section_id)
-        self._existed = self.lang in section.texts
-        self._old = copy.copy(section.texts.get(self.lang))
-        current = section.texts.get(self.lang) or SectionText()
-        section.texts[self.lang] = replace(
+        current = project.section(self.section_id).text(self.lang)
+        self._replace_text(project, self.section_id, self.lang, replace(
             current,
             title=current.title if self.title is None else self.title,
             body=current.body if self.body is None else self.body,
-        )
+        ))
 
     def revert(self, project: Project) -> None:
-        section = project.section(self.section_id)
-        if self._existed and self._old is not None:
-            section.texts[self.lang] = self._old
-        else:
-            section.texts.pop(self.lang, None)
+        self._restore_text(project, self.section_id, self.lang)
 
 
 @dataclass
@@ -426,7 +438,7 @@ class UndoStack:
 
 
 @dataclass
-class SetTranslation(Command):
+class SetTranslation(_TextChange):
     """Record where a section's text in one language was translated from, and its review state.
 
     title/body None keep the current text, so the same command marks a text as translated,
@@ -440,30 +452,21 @@ class SetTranslation(Command):
     state: str = ""
     title: str | None = None
     body: str | None = None
-    _old: SectionText | None = None
-    _existed: bool = False
     description = "Update translation"
 
     def apply(self, project: Project) -> None:
         if self.state not in ("", "needs_review"):
             raise ModelError(f"unknown text state {self.state!r}; expected '' or 'needs_review'")
-        section = project.section(self.section_id)
-        self._existed = self.lang in section.texts
-        self._old = copy.copy(section.texts.get(self.lang))
-        current = section.texts.get(self.lang) or SectionText()
-        section.texts[self.lang] = replace(
+        current = project.section(self.section_id).text(self.lang)
+        self._replace_text(project, self.section_id, self.lang, replace(
             current,
             title=current.title if self.title is None else self.title,
             body=current.body if self.body is None else self.body,
             source_lang=self.source_lang, source_fingerprint=self.source_fingerprint, state=self.state,
-        )
+        ))
 
     def revert(self, project: Project) -> None:
-        section = project.section(self.section_id)
-        if self._existed and self._old is not None:
-            section.texts[self.lang] = self._old
-        else:
-            section.texts.pop(self.lang, None)
+        self._restore_text(project, self.section_id, self.lang)
 
 
 @dataclass
