@@ -25,6 +25,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     recompute = actions.add_parser("recompute", help="recompute every derived KPI from its formula and save")
     recompute.add_argument("project", type=Path, metavar="PROJECT")
     recompute.add_argument("--dry-run", action="store_true", help="list the changes without applying them")
+    recompute.add_argument("--year", type=int, action="append", metavar="YYYY",
+                           help="recompute this year (repeatable); default: the report year only")
+    recompute.add_argument("--all-years", action="store_true",
+                           help="recompute every year; changed prior-year values are restatements")
     recompute.set_defaults(handler=_cmd_recompute)
 
 
@@ -100,15 +104,18 @@ def _cmd_recompute(args: argparse.Namespace) -> int:
         lock.acquire()  # the desktop app must not save over what we compute
     try:
         project = open_project(args.project)
-        commands, problems = recompute_derived(project)  # FormulaError: one line, nothing changed
+        # Prior years are published figures: recomputing them is a restatement, so only on request.
+        years = None if args.all_years else (args.year or [project.meta.year])
+        commands, problems = recompute_derived(project, years)  # FormulaError: one line, nothing changed
         for problem in problems:
             print(problem.one_line(), file=sys.stderr)
         for command in commands:
             kpi = project.kpis[command.kpi_id]
             old = kpi.values.get(command.year)
             new = command.value
+            restates = " (RESTATES a published prior-year value)" if old and command.year < project.meta.year else ""
             print(f"{command.kpi_id} {command.year}: {_shown(old) if old else '(empty)'} → "
-                  f"{_shown(new) if new else '(empty)'} {kpi.unit}   = {kpi.formula}")
+                  f"{_shown(new) if new else '(empty)'} {kpi.unit}   = {kpi.formula}{restates}")
         if args.dry_run:
             print(f"dry run: {len(commands)} values would change; nothing was changed")
             return 0

@@ -35,12 +35,15 @@ def test_recompute_dry_run_then_apply(small_project_path, capsys):
     project.kpis["ghg.total"].values[2024] = KpiValue("number", Decimal("1"))
     save_project(project, small_project_path)
 
+    # 2024 is a prior (published) year: the default recomputes only the report year, 2025.
     assert main(["kpi", "recompute", str(small_project_path), "--dry-run"]) == 0
+    assert "ghg.total 2024" not in capsys.readouterr().out
+    assert main(["kpi", "recompute", str(small_project_path), "--dry-run", "--year", "2024"]) == 0
     out = capsys.readouterr().out
-    assert "ghg.total 2024: 1 → 21.00 tCO2e" in out and "nothing was changed" in out
+    assert "ghg.total 2024: 1 → 21.00 tCO2e" in out and "RESTATES" in out and "nothing was changed" in out
     assert open_project(small_project_path).kpis["ghg.total"].values[2024].number == 1
 
-    assert main(["kpi", "recompute", str(small_project_path)]) == 0
+    assert main(["kpi", "recompute", str(small_project_path), "--all-years"]) == 0
     value = open_project(small_project_path).kpis["ghg.total"].values[2024]
     assert value.number == Decimal("21.00") and value.provenance.source == "derived"
     assert value.provenance.detail == "ghg.scope2 * 2"

@@ -202,6 +202,10 @@ def check_derived_values(project: Project, formula_set: FormulaSet) -> list[Find
             kpi = project.kpis[result.kpi_id]
             stored = _number(kpi, year)
             if stored is None:
+                if year == project.meta.year and result.exact is not None and kpi.values.get(year) is None:
+                    findings.append(Finding(Severity.WARNING, "kpi.derived_missing",
+                        f"{year}: no value is stored although {kpi.formula} gives {_fmt(_round(result.exact, kpi.precision))}; "
+                        "run `esg-author kpi recompute`", location=kpi.id))
                 continue
             if result.division_by_zero:
                 findings.append(Finding(Severity.WARNING, "kpi.formula.division_by_zero",
@@ -213,8 +217,12 @@ def check_derived_values(project: Project, formula_set: FormulaSet) -> list[Find
             if abs(stored - exact) <= _half_unit(kpi.precision):
                 continue
             expected = _round(result.exact, kpi.precision)
-            message = (f"{year}: the stored value {_fmt(stored)} differs from {kpi.formula} = {_fmt(expected)}; "
-                       "run `esg-author kpi recompute` or correct the inputs")
+            if year == project.meta.year:
+                advice = "run `esg-author kpi recompute` or correct the inputs"
+            else:  # a published figure: changing it is a restatement, which must be disclosed
+                advice = (f"correct the inputs, or restate it with `esg-author kpi recompute --year {year}` "
+                          "and explain the restatement in a note")
+            message = f"{year}: the stored value {_fmt(stored)} differs from {kpi.formula} = {_fmt(expected)}; {advice}"
             wrong_base = _wrong_base_message(project, kpi, year, stored)
             if wrong_base:
                 findings.append(Finding(Severity.ERROR, "kpi.change_base", wrong_base + f" (the formula gives {_fmt(expected)}%)",

@@ -17,13 +17,13 @@ Policy:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
 
 from esg_author.core.checks.findings import Finding, Severity
-from esg_author.core.commands import SetKpiValue
+from esg_author.core.commands import Command, SetKpiValue
 from esg_author.core.data import formulas
 from esg_author.core.data.emission_factors import FactorInfo, available_factors
 from esg_author.core.data.units import describe_dims, dimension
@@ -289,3 +289,32 @@ def round_fraction(value: Fraction, precision: int) -> Decimal:
     result = Decimal(whole).scaleb(-precision)
     result = result.quantize(Decimal(1).scaleb(-precision))
     return -result if value < 0 and result else result
+
+
+@dataclass
+class RecomputeDerived(Command):
+    """Bring the derived KPIs of some years up to date from the project as it is when applied.
+
+    Placed last in an import's CompositeCommand, so the values it derives come from the values
+    just imported, and undoing the import undoes both.
+    """
+
+    years: tuple[int, ...]
+    _done: list[SetKpiValue] = field(default_factory=list)
+    description = "Recompute derived KPIs"
+
+    def apply(self, project: Project) -> None:
+        commands, _problems = recompute_derived(project, self.years)
+        self._done = []
+        try:
+            for command in commands:
+                command.apply(project)
+                self._done.append(command)
+        except Exception:
+            self.revert(project)
+            raise
+
+    def revert(self, project: Project) -> None:
+        for command in reversed(self._done):
+            command.revert(project)
+        self._done = []

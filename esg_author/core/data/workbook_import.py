@@ -27,6 +27,7 @@ from xml.etree.ElementTree import ParseError
 from openpyxl.utils import get_column_letter
 
 from esg_author.core.commands import AddKpi, Command, CompositeCommand, SetKpiValue, UndoStack
+from esg_author.core.data.derived import RecomputeDerived
 from esg_author.core.data.number_parsing import NotANumberError, ParsedEntry, parse_cell_value, unit_code_for_text
 from esg_author.core.data.units import are_compatible, convert, is_known_unit, unit_label
 from esg_author.core.data.workbook_export import (
@@ -117,9 +118,13 @@ def import_workbook(project: Project, path: Path | str, *, year: int | None = No
 
 
 def import_command(result: ImportResult) -> CompositeCommand:
-    """New KPIs first (values may refer to them), then every value: one undo step."""
+    """New KPIs first (values may refer to them), then every value, then the derived KPIs of the
+    years touched (recomputed from the new values): one undo step."""
     commands: list[Command] = [AddKpi(kpi) for kpi in result.new_kpis]
     commands += [SetKpiValue(c.kpi_id, c.year, c.new, c.entity) for c in result.changes]
+    group_years = tuple(sorted({c.year for c in result.changes if not c.entity}))
+    if group_years:
+        commands.append(RecomputeDerived(group_years))
     return CompositeCommand(commands, description=f"Import {result.path.name}")
 
 

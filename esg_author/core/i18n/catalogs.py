@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
@@ -70,10 +72,28 @@ def _load(lang: str, path: Path, version: tuple[int, int] | None) -> NullTransla
             catalog = read_po(handle, locale=CATALOG_DIRS[lang], abort_invalid=True)
     except (PoFileError, ValueError, OSError) as exc:
         raise DataFileError(path, f"cannot read catalog: {exc}") from exc
+    _check_placeholders(catalog, path)
     buffer = BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
     return Translations(fp=buffer, domain=DOMAIN)
+
+
+_PLACEHOLDER_RE = re.compile(r"\{(\w*)\}")
+
+
+def _check_placeholders(catalog: Catalog, path: Path) -> None:
+    """A translation must use exactly the {names} of its original: a typo would otherwise stop
+    every build in that language with a bare KeyError."""
+    for message in catalog:
+        if not message.id or not message.string or isinstance(message.id, tuple):
+            continue
+        expected = set(_PLACEHOLDER_RE.findall(message.id))
+        found = set(_PLACEHOLDER_RE.findall(str(message.string)))
+        if expected != found:
+            raise DataFileError(path, f"line {message.lineno}: the translation of {message.id!r} uses "
+                                      f"{{{', '.join(sorted(found)) or ''}}} but must use "
+                                      f"{{{', '.join(sorted(expected))}}}")
 
 
 def clear_cache() -> None:

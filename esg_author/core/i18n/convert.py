@@ -206,9 +206,11 @@ def convert_project(project: Project, from_lang: str, to_lang: str, section_ids:
                     force: bool = False) -> ConversionResult:
     """Plan the conversion of section texts; result.command (None when nothing changes) applies it.
 
-    Texts that are up to date or waiting for review are kept unless force is set, so a reviewer's
-    work is never overwritten by accident. Every converted text records the source fingerprint
-    and is marked "needs review".
+    Texts that are up to date or waiting for review are kept unless force is set, and so is a
+    stale text that a person reviewed or translated (it has a recorded source and no review
+    flag): reconverting it would replace the reviewer's wording everywhere, not only where the
+    source changed. So a reviewer's work is never overwritten by accident. Every converted text
+    records the source fingerprint and is marked "needs review".
     """
     if from_lang not in CHINESE or to_lang not in CHINESE or from_lang == to_lang:
         raise ModelError(f"cannot convert {from_lang} to {to_lang}: use zh-Hant and zh-Hans")
@@ -229,6 +231,12 @@ def convert_project(project: Project, from_lang: str, to_lang: str, section_ids:
             reason = (f"{to_lang} is the project's source language" if state == "source"
                       else f"the {to_lang} text is {state.replace('_', ' ')}")
             result.sections.append(SectionConversion(section_id, "skipped", reason))
+            continue
+        reviewed = current is not None and bool(current.source_fingerprint) and not current.state
+        if not force and state == "stale" and reviewed:
+            result.sections.append(SectionConversion(
+                section_id, "skipped", f"the reviewed {to_lang} text is stale: edit it by hand, or use --force to "
+                                       "convert it again (the review is lost)"))
             continue
         title, body = converter.convert(source.title), converter.convert(source.body)
         fingerprint = text_fingerprint(source)
