@@ -202,3 +202,16 @@ def test_lock_of_another_machine_is_respected(small_project_path):
     lock_path_for(small_project_path).write_text('{"user": "amy", "host": "laptop-7", "pid": 1}', encoding="utf-8")
     with pytest.raises(ProjectLockedError, match="amy on laptop-7"):
         ProjectLock(small_project_path).acquire()
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    from esg_author.core.storage import atomic_write_bytes
+
+    target = tmp_path / "report.pdf"
+    atomic_write_bytes(target, b"%PDF")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    target.chmod(0o640)
+    atomic_write_bytes(target, b"%PDF-2")  # a replaced file keeps its mode
+    assert target.stat().st_mode & 0o777 == 0o640

@@ -56,7 +56,7 @@ def test_template_prints_both_languages_with_lang_attributes(small_project):
     html = render_template(template, template.pdf_template, "zh-Hant", build_context(small_project, "zh-Hant", "pdf").data)
     assert '指標<span class="label-alt" lang="en-GB">Indicator</span>' in html
     assert '僱員總數<span class="label-alt" lang="en-GB">Total employees</span>' in html
-    assert '<caption>環境<span class="label-alt" lang="en-GB">Environment</span></caption>' in html
+    assert '<p class="kpi-table-title">環境<span class="label-alt" lang="en-GB">Environment</span></p>' in html
     english = render_template(template, template.pdf_template, "en", build_context(small_project, "en", "pdf").data)
     assert 'Total employees<span class="label-alt" lang="zh-Hant-HK">僱員總數</span>' in english
 

@@ -45,7 +45,8 @@ def test_edited_po_is_used_by_the_next_build(locales_copy: Path, small_project_p
         return html_path.read_text(encoding="utf-8")
 
     assert "報告期" in build_html()
-    _edit_msgstr(locales_copy / "zh_Hant" / "LC_MESSAGES" / "esg_author.po", "Reporting period", "報告期", "報告期間")
+    _edit_msgstr(locales_copy / "zh_Hant" / "LC_MESSAGES" / "esg_author.po", "Reporting period: {period}", "報告期：{period}",
+                 "報告期間：{period}")
     assert "報告期間" in build_html()
 
 

@@ -169,7 +169,7 @@ def _set_msgstr(po: Path, msgid: str, old: str, new: str) -> None:
 def test_changed_po_string_appears_in_the_pdf_without_code_changes(demo: Path, tmp_path: Path) -> None:
     locales = _copy_locales(tmp_path)
     po = locales / "zh_Hant" / "LC_MESSAGES" / "esg_author.po"
-    _set_msgstr(po, "Reporting period", "報告期", "匯報期間QA")
+    _set_msgstr(po, "Reporting period: {period}", "報告期：{period}", "匯報期間QA：{period}")
     repo_po = (REPO / "locales" / "zh_Hant" / "LC_MESSAGES" / "esg_author.po").read_text(encoding="utf-8")
     assert "匯報期間QA" not in repo_po
 
@@ -414,7 +414,12 @@ def test_convert_hong_kong_text_keeps_meaning_and_waits_for_review(demo: Path) -
     append_paragraph(demo, "about-feedback", "zh-Hant", HK_PARAGRAPH)
     before = texts_of(demo)
 
-    result = run_cli("translate", "convert", demo, "--from", "zh-Hant", "--to", "zh-Hans", "--section", "about-feedback")
+    # The demo's zh-Hans was reviewed: converting its stale text again needs --force, since it
+    # replaces the reviewer's wording everywhere, not only in the new paragraph.
+    refused = run_cli("translate", "convert", demo, "--from", "zh-Hant", "--to", "zh-Hans", "--section", "about-feedback")
+    assert "converted 0 sections" in refused.stdout and "--force" in refused.stderr, describe(refused)
+    result = run_cli("translate", "convert", demo, "--from", "zh-Hant", "--to", "zh-Hans", "--section", "about-feedback",
+                     "--force")
     assert result.returncode == 0, describe(result)
     assert "converted 1 section" in result.stdout, describe(result)
 

@@ -627,10 +627,13 @@ def test_training_breakdowns_that_do_not_add_up_are_flagged(pipeline: Pipeline) 
         show(pipeline.check_after_import, ("kpi.breakdown",))
 
 
-def test_middle_level_training_share_contradicting_its_counts_is_flagged(pipeline: Pipeline) -> None:
-    """Seed item 30: 433 of 447 middle-level staff trained is 96.9 %, the draft said 99.3 %."""
-    hits = findings(pipeline.check_after_import, "kpi.derived", "training.coverage.middle")
-    assert any("99.3" in f["message"] and "96.9" in f["message"] for f in hits), \
+def test_middle_level_training_share_is_computed_from_its_counts(pipeline: Pipeline) -> None:
+    """Seed item 30: 433 of 447 middle-level staff trained is 96.9 %, the draft said 99.3 %. The
+    share is a derived KPI, so importing the counts recomputes it: the draft's figure cannot reach
+    print, and nothing is left to flag."""
+    value = open_project(pipeline.project).kpis["training.coverage.middle"].values[2023]
+    assert value.number == Decimal("96.9") and value.provenance.source == "derived", value
+    assert not findings(pipeline.check_after_import, "kpi.derived", "training.coverage.middle"), \
         show(pipeline.check_after_import, ("kpi.derived", "kpi.intensity"))
 
 
@@ -704,7 +707,8 @@ def test_values_that_reconcile_are_not_flagged(pipeline: Pipeline) -> None:
         assert not findings(check, "kpi.breakdown", kpi_id), show(check, ("kpi.breakdown",))
         assert not findings(check, "kpi.shares", kpi_id), show(check, ("kpi.shares",))
     for rule in ("kpi.intensity", "kpi.derived", "kpi.formula", "kpi.missing_value"):
-        assert not findings(check, rule), show(check, (rule,))
+        # 2022 keeps the seed's published slips (items 35, 37): restating them is the user's decision
+        assert not [f for f in findings(check, rule) if "2022" not in f["message"]], show(check, (rule,))
     # headcount fell 13.8 %, electricity 15.2 %: below the ±30 % threshold
     for kpi_id in ("emp.total", "energy.electricity", "emp.gender.male"):
         assert not findings(check, "kpi.yoy", kpi_id), show(check, ("kpi.yoy",))

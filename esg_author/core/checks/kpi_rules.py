@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 
 from esg_author.core.checks.findings import Finding, Severity
 from esg_author.core.data import formulas
@@ -48,6 +49,8 @@ def check_project(project: Project) -> list[Finding]:
         findings += check_factors(project, formula_set)
     findings += check_change_kpis(project)
     findings += check_year_over_year(project)
+    findings += check_score_scales(project)
+    findings += check_reasons_and_groups(project)
     findings += check_missing_values(project)
     findings += check_decrease_claims(project)
     return findings
@@ -376,6 +379,43 @@ def check_year_over_year(project: Project) -> list[Finding]:
                 f"{verb} {_fmt(abs(change) * _HUNDRED, 1)}% from {_fmt(old)} in {year - 1} to {_fmt(new)} in {year} "
                 f"(more than ±{_fmt(threshold * _HUNDRED, 0)}%) without a note on the {year} value explaining why",
                 location=kpi.id))
+    return findings
+
+
+def check_score_scales(project: Project) -> list[Finding]:
+    """A score whose scale changes between years ("9 of 10", then "8.5 of 9") cannot be compared."""
+    findings = []
+    for kpi in project.kpis.values():
+        scores = sorted((year, value) for year, value in kpi.values.items() if value.kind == "score")
+        for (year_before, before), (year, value) in pairwise(scores):
+            if before.maximum == value.maximum or any(text.strip() for text in value.note.values()):
+                continue
+            findings.append(Finding(Severity.WARNING, "kpi.scale_change",
+                f"the score is out of {_fmt(before.maximum)} in {year_before} but out of {_fmt(value.maximum)} in "
+                f"{year}; the years cannot be compared without a note on the {year} value explaining the change",
+                location=kpi.id))
+    return findings
+
+
+def check_reasons_and_groups(project: Project) -> list[Finding]:
+    """Every language of the report needs the reason for a not-applicable value, and a KPI group
+    without a printed name would print its raw id in every language."""
+    from esg_author.core.render.kpi_tables import GROUP_LABELS  # the printed group names
+
+    findings = []
+    for kpi in project.kpis.values():
+        for year, value in sorted(kpi.values.items()):
+            if value.kind in ("not_applicable", "not_reported", "confidential") and value.reason:
+                missing = [lang for lang in project.meta.languages if not value.reason.get(lang, "").strip()]
+                if missing:
+                    findings.append(Finding(Severity.WARNING, "kpi.reason_language",
+                        f"{year}: the reason why the value is {value.kind.replace('_', ' ')} is missing in "
+                        f"{', '.join(missing)}", location=kpi.id))
+    unknown = sorted({kpi.group for kpi in project.kpis.values() if kpi.group and kpi.group not in GROUP_LABELS})
+    for group in unknown:
+        findings.append(Finding(Severity.WARNING, "kpi.group_unknown",
+            f"KPI group {group!r} has no printed name, so tables print no heading for it; use one of "
+            f"{', '.join(GROUP_LABELS)}", location=f"group {group}"))
     return findings
 
 

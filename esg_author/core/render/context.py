@@ -65,8 +65,9 @@ class _Resolver:
         if value.kind == "number":
             unit = "%" if kpi.is_percent else unit_label(kpi.display_unit or kpi.unit, self.lang)
             spacer = "" if kpi.is_percent or self.lang != "en" else " "
+            unit_class = "kpi-unit percent" if kpi.is_percent else "kpi-unit"
             return (f'<span class="kpi" data-kpi="{escape(kpi_id)}"><span class="kpi-number">'
-                    f'{escape(number_only)}</span>{spacer}<span class="kpi-unit">{escape(unit)}</span></span>')
+                    f'{escape(number_only)}</span>{spacer}<span class="{unit_class}">{escape(unit)}</span></span>')
         return f'<span class="kpi" data-kpi="{escape(kpi_id)}"><span class="kpi-number">{escape(number_only)}</span></span>'
 
     def ref_html(self, section_id: str) -> str | None:

@@ -24,6 +24,7 @@ GROUP_LABELS = {
     "turnover": N_("Employee turnover"), "health_safety": N_("Health and safety"), "training": N_("Development and training"),
     "supply_chain": N_("Supply chain"), "product_responsibility": N_("Product responsibility"),
     "anti_corruption": N_("Anti-corruption"), "community": N_("Community investment"), "governance": N_("Governance"),
+    "custom": N_("Other indicators"),
 }
 DIMENSION_LABELS = {
     "gender": N_("By gender"), "age": N_("By age group"), "region": N_("By region"), "category": N_("By employee category"),
@@ -59,9 +60,12 @@ def build_kpi_table(project: Project, table: KpiTable, lang: str) -> dict[str, A
             missing.append(kpi_id)
             continue
         if kpi.group != previous_group:
-            rows.append({"kind": "group", "label": _(GROUP_LABELS.get(kpi.group, kpi.group.replace("_", " ").capitalize()))})
-            if alt_lang:
-                rows[-1]["label_alt"] = translations(alt_lang).gettext(GROUP_LABELS.get(kpi.group, kpi.group.replace("_", " ").capitalize()))
+            # A group without a printed name (a custom id) gets no heading rather than its raw id
+            # in every language; `check` reports it (kpi.group_unknown).
+            if kpi.group in GROUP_LABELS:
+                rows.append({"kind": "group", "label": _(GROUP_LABELS[kpi.group])})
+                if alt_lang:
+                    rows[-1]["label_alt"] = translations(alt_lang).gettext(GROUP_LABELS[kpi.group])
             previous_group = kpi.group
             previous_dimension = None
         depth = project.kpi_depth(kpi.id)

@@ -22,6 +22,9 @@ def atomic_replace(target: Path, write: Callable[[Path], None]) -> None:
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        # mkstemp creates the file private (0600); give it the mode an ordinary write would (or
+        # the replaced file's), so a PDF or an HTML folder can be shared or served as usual.
+        os.chmod(tmp, _mode_for(target))
         _fsync_file(tmp)
         os.replace(tmp, target)
     except BaseException:
@@ -36,6 +39,15 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
 
 def atomic_write_text(target: Path, text: str) -> None:
     atomic_write_bytes(Path(target), text.encode("utf-8"))
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_file(path: Path) -> None:
