@@ -52,7 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="esg-author", description="Write and publish ESG reports in three languages.")
+    parser = argparse.ArgumentParser(
+        prog="esg-author", description="Write and publish ESG reports in three languages.",
+        epilog="Without a command, esg-author opens the desktop window (options: --ui-lang en|zh-Hant|zh-Hans, "
+               "a project file to open).")
     parser.add_argument("--version", action="version", version=f"esg-author {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

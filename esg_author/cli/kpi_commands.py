@@ -22,6 +22,14 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     listing.add_argument("--year", type=int, help="show only this year's values")
     listing.set_defaults(handler=_cmd_list)
 
+    note = actions.add_parser("note", help="set the printed footnote of one KPI value (e.g. why it changed)")
+    note.add_argument("project", type=Path, metavar="PROJECT")
+    note.add_argument("kpi", metavar="KPI-ID")
+    note.add_argument("year", type=int, metavar="YEAR")
+    note.add_argument("--lang", required=True, action="append", nargs=2, metavar=("LANG", "TEXT"),
+                      help="the note in one language (repeat for each language); an empty TEXT removes it")
+    note.set_defaults(handler=_cmd_note)
+
     recompute = actions.add_parser("recompute", help="recompute every derived KPI from its formula and save")
     recompute.add_argument("project", type=Path, metavar="PROJECT")
     recompute.add_argument("--dry-run", action="store_true", help="list the changes without applying them")
@@ -89,6 +97,38 @@ def _value_data(value: KpiValue) -> dict[str, Any]:
         "reason": value.reason, "note": value.note,
         "provenance": {"source": value.provenance.source, "detail": value.provenance.detail, "at": value.provenance.at},
     }
+
+
+# -- note -------------------------------------------------------------------------------------
+
+
+def _cmd_note(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from esg_author.core.commands import SetKpiValue
+    from esg_author.core.errors import EsgAuthorError
+    from esg_author.core.storage import ProjectLock, open_project, save_project
+
+    with ProjectLock(args.project):
+        project = open_project(args.project)
+        kpi = project.kpi(args.kpi)
+        value = kpi.values.get(args.year)
+        if value is None:
+            raise EsgAuthorError(f"{args.project}: KPI {args.kpi!r} has no value for {args.year} to annotate")
+        note = dict(value.note)
+        for lang, text in args.lang:
+            if lang not in project.meta.languages:
+                raise EsgAuthorError(f"{args.project}: the project has no language {lang}")
+            if text.strip():
+                note[lang] = text.strip()
+            else:
+                note.pop(lang, None)
+        SetKpiValue(kpi.id, args.year, replace(value, note=note)).apply(project)
+        save_project(project, args.project)
+    missing = [lang for lang in project.meta.languages if lang not in note] if note else []
+    print(f"{kpi.id} {args.year}: note set in {', '.join(sorted(note)) or 'no language'}"
+          + (f"; still missing in {', '.join(missing)}" if missing else ""))
+    return 0
 
 
 # -- recompute ----------------------------------------------------------------------------------

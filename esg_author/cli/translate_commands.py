@@ -21,10 +21,17 @@ STATE_LABELS = {"source": "source", "missing": "missing", "stale": "STALE", "up_
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    translate = commands.add_parser("translate", help="translation status, zh-Hant⇄zh-Hans conversion, XLIFF/PO/XLSX exchange")
+    translate = commands.add_parser(
+        "translate", help="translation status, zh-Hant⇄zh-Hans conversion, XLIFF/PO/XLSX exchange",
+        description="Work on the translations of a project's section texts: see which are missing or stale, "
+                    "convert between Traditional and Simplified Chinese, and exchange files with translators "
+                    "(see docs/translation.md).")
     sub = translate.add_subparsers(dest="translate_command", required=True, metavar="ACTION")
 
-    status = sub.add_parser("status", help="list every section's state per language (source, missing, stale, …)")
+    status = sub.add_parser(
+        "status", help="list every section's state per language (source, missing, stale, …)",
+        description="States: source = the language translated from; ok = up to date; STALE = the source changed "
+                    "since it was translated; missing = no text; review = converted or imported, waiting for review.")
     status.add_argument("project", type=Path, metavar="PROJECT")
     status.add_argument("--json", action="store_true", help="print JSON")
     status.set_defaults(handler=_cmd_status)

@@ -56,3 +56,19 @@ def test_recompute_reports_a_broken_formula_in_one_line(small_project_path, caps
     assert main(["kpi", "recompute", str(small_project_path)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("esg-author: error: KPI ghg.total: cannot add emp.total") and err.count("\n") == 1
+
+
+def test_note_clears_the_year_on_year_warning(small_project_path, capsys):
+    from esg_author.core.checks.kpi_rules import check_project
+
+    project = open_project(small_project_path)
+    project.kpis["emp.total"].values[2025] = KpiValue("number", Decimal("200"))  # +100 % on 2024
+    save_project(project, small_project_path)
+    assert [f for f in check_project(open_project(small_project_path)) if f.rule == "kpi.yoy"]
+    assert main(["kpi", "note", str(small_project_path), "emp.total", "2025",
+                 "--lang", "en", "Two acquisitions.", "--lang", "zh-Hant", "兩項收購。"]) == 0
+    assert "still missing in zh-Hans" in capsys.readouterr().out
+    value = open_project(small_project_path).kpis["emp.total"].values[2025]
+    assert value.note == {"en": "Two acquisitions.", "zh-Hant": "兩項收購。"} and value.number == 200
+    assert not [f for f in check_project(open_project(small_project_path)) if f.rule == "kpi.yoy"]
+    assert main(["kpi", "note", str(small_project_path), "emp.total", "2019", "--lang", "en", "x"]) == 1
