@@ -30,7 +30,7 @@ def command_modules() -> list[ModuleType]:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if _wants_gui(parser, args_list):
+    if _wants_gui(args_list):
         return _open_gui(args_list)
     args = parser.parse_args(args_list)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -64,12 +64,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _wants_gui(parser: argparse.ArgumentParser, args: list[str]) -> bool:
-    """No command word (only app options such as --debug, --ui-lang, a project path): the window."""
-    if any(a in ("-h", "--help", "--version") for a in args):
-        return False
-    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return not any(a in subparsers.choices for a in args)
+def _wants_gui(args: list[str]) -> bool:
+    """The window only for app options (--debug, --ui-lang VALUE) and project files (*.esgproj).
+
+    Anything else, such as a mistyped command word ("biuld"), goes to argparse, which names the
+    invalid choice (exit 2) instead of starting Qt, which aborts the process without a display.
+    """
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--debug" or arg.startswith("--ui-lang="):
+            continue
+        if arg == "--ui-lang":
+            if next(rest, None) is None:
+                return False
+            continue
+        if arg.startswith("-") or not arg.endswith(".esgproj"):
+            return False
+    return True
 
 
 def _open_gui(args: list[str]) -> int:

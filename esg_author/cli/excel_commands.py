@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from esg_author.cli.common import split_list
+from esg_author.cli.common import add_break_lock_option, editing_project, shown_value, split_list
 from esg_author.core.errors import EsgAuthorError
 
 if TYPE_CHECKING:
     from esg_author.core.data.workbook_import import ImportResult
-    from esg_author.core.model import KpiValue, Project
+    from esg_author.core.model import Project
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,12 +35,14 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     imp.add_argument("--entity", help="store the values as this entity's (default: the entity the workbook was exported for)")
     imp.add_argument("--year", type=int, help="the year the values are for (default: the year the workbook asks for)")
     imp.add_argument("--force", action="store_true", help="import a workbook exported from another project or year")
+    add_break_lock_option(imp)
     imp.set_defaults(handler=_cmd_import)
 
     consolidate = actions.add_parser("consolidate", help="set group values to the sum over entities")
     consolidate.add_argument("project", type=Path, metavar="PROJECT")
     consolidate.add_argument("--year", type=int, help="the year to consolidate (default: the report year)")
     consolidate.add_argument("--dry-run", action="store_true", help="list the changes without applying them")
+    add_break_lock_option(consolidate)
     consolidate.set_defaults(handler=_cmd_consolidate)
 
 
@@ -66,15 +68,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from esg_author.core.data.workbook_import import import_workbook
-    from esg_author.core.storage import ProjectLock, open_project, save_project
 
-    lock = ProjectLock(args.project)
-    if not args.dry_run:
-        lock.acquire()  # the desktop app must not save over what we import
-    try:
-        project = open_project(args.project)
+    with editing_project(args.project, args.dry_run, args.break_lock) as edit:
+        project = edit.project
         result = import_workbook(project, args.workbook, year=args.year, entity=args.entity, force=args.force,
                                  dry_run=args.dry_run)
+        edit.changed = result.applied
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         if result.problems:
@@ -83,27 +82,16 @@ def _cmd_import(args: argparse.Namespace) -> int:
             print(f"nothing was imported: {len(result.problems)} problem{'s' if len(result.problems) != 1 else ''} "
                   "in the workbook; fix them and import again", file=sys.stderr)
             return 1
-        target = f" for entity {result.entity}" if result.entity else ""
         if args.dry_run:
             _print_changes(project, result)
-            print(f"dry run: {len(result.changes)} values would change{target} ({result.year}), "
-                  f"{len(result.new_kpis)} new KPIs, {result.unchanged} unchanged; nothing was changed")
-            return 0
-        if result.applied:
-            save_project(project, args.project)
+    target = f" for entity {result.entity}" if result.entity else ""
+    if args.dry_run:
+        print(f"dry run: {len(result.changes)} values would change{target} ({result.year}), "
+              f"{len(result.new_kpis)} new KPIs, {result.unchanged} unchanged; nothing was changed")
+    else:
         print(f"imported {len(result.changes)} values{target} ({result.year}) and {len(result.new_kpis)} new KPIs "
               f"from {args.workbook.name}; {result.unchanged} unchanged")
-        return 0
-    finally:
-        lock.release()
-
-
-def _shown(value: KpiValue | None) -> str:
-    if value is None:
-        return "(empty)"
-    if not value.is_numeric:
-        return value.kind.replace("_", " ")
-    return f"{value.number}/{value.maximum}" if value.kind == "score" else str(value.number)
+    return 0
 
 
 def _print_changes(project: Project, result: ImportResult) -> None:
@@ -117,26 +105,21 @@ def _print_changes(project: Project, result: ImportResult) -> None:
         unit = unit_label(code, "en")
         converted = f" (written {change.written})" if change.written else ""
         print(f"{change.sheet}!{change.cell}  {change.kpi_id} {change.year}: "
-              f"{_shown(change.old)} → {_shown(change.new)} {unit}{converted}")
+              f"{shown_value(change.old)} → {shown_value(change.new)} {unit}{converted}")
 
 
 def _cmd_consolidate(args: argparse.Namespace) -> int:
     from esg_author.core.commands import CompositeCommand
     from esg_author.core.data.consolidation import consolidate
-    from esg_author.core.storage import ProjectLock, open_project, save_project
 
-    lock = ProjectLock(args.project)
-    if not args.dry_run:
-        lock.acquire()
-    try:
-        project = open_project(args.project)
-        year = args.year or project.meta.year
-        result = consolidate(project, year)
+    with editing_project(args.project, args.dry_run, args.break_lock) as edit:
+        year = args.year or edit.project.meta.year
+        result = consolidate(edit.project, year)
         for skipped in result.skipped:
             print(f"left alone: {skipped.kpi_id}: {skipped.reason}", file=sys.stderr)
         for change in result.changes:
             missing = f" (no value from {', '.join(change.missing_entities)})" if change.missing_entities else ""
-            print(f"{change.kpi_id} {year}: {_shown(change.old)} → {_shown(change.new)} "
+            print(f"{change.kpi_id} {year}: {shown_value(change.old)} → {shown_value(change.new)} "
                   f"= sum of {', '.join(change.entities)}{missing}")
         if not result.entities:
             print(f"no entity values for {year}; nothing to consolidate")
@@ -144,11 +127,8 @@ def _cmd_consolidate(args: argparse.Namespace) -> int:
         if args.dry_run:
             print(f"dry run: {len(result.changes)} group values would change; nothing was changed")
             return 0
-        if result.commands:
-            CompositeCommand(list(result.commands), description=f"Consolidate {year}").apply(project)
-            save_project(project, args.project)
-        print(f"consolidated {len(result.changes)} group values for {year} from {len(result.entities)} entities; "
-              f"{len(result.skipped)} KPIs left alone")
-        return 0
-    finally:
-        lock.release()
+        if result.commands:  # the sums, then the derived KPIs recomputed from them
+            edit.apply(CompositeCommand(list(result.commands), description=f"Consolidate {year}"))
+    print(f"consolidated {len(result.changes)} group values for {year} from {len(result.entities)} entities; "
+          f"{len(result.skipped)} KPIs left alone")
+    return 0

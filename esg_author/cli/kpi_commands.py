@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from esg_author.cli.common import add_break_lock_option, editing_project, shown_value
+
 if TYPE_CHECKING:
-    from esg_author.core.model import Kpi, KpiValue
+    from esg_author.core.model import Kpi
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -28,6 +30,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     note.add_argument("year", type=int, metavar="YEAR")
     note.add_argument("--lang", required=True, action="append", nargs=2, metavar=("LANG", "TEXT"),
                       help="the note in one language (repeat for each language); an empty TEXT removes it")
+    add_break_lock_option(note)
     note.set_defaults(handler=_cmd_note)
 
     recompute = actions.add_parser("recompute", help="recompute every derived KPI from its formula and save")
@@ -37,6 +40,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                            help="recompute this year (repeatable); default: the report year only")
     recompute.add_argument("--all-years", action="store_true",
                            help="recompute every year; changed prior-year values are restatements")
+    add_break_lock_option(recompute)
     recompute.set_defaults(handler=_cmd_recompute)
 
 
@@ -65,37 +69,22 @@ def _cmd_list(args: argparse.Namespace) -> int:
             if args.year is None or year == args.year:
                 provenance = value.provenance
                 source = provenance.source + (f": {provenance.detail}" if provenance.detail else "")
-                print(f"    {year}: {_shown(value)}  [{value.kind}; {source}]")
+                print(f"    {year}: {shown_value(value)}  [{value.kind}; {source}]")
     print(f"{len(kpis)} KPIs, {sum(1 for k in kpis if k.formula)} derived", file=sys.stderr)
     return 0
 
 
-def _shown(value: KpiValue) -> str:
-    if value.kind == "score":
-        return f"{value.number} of {value.maximum}"
-    if value.kind == "number":
-        return str(value.number)
-    return value.kind.replace("_", " ")
-
-
 def _kpi_data(kpi: Kpi, year: int | None) -> dict[str, Any]:
+    from esg_author.core.storage.project_file import value_to_dict
+
     return {
         "id": kpi.id, "name": kpi.name, "unit": kpi.unit, "display_unit": kpi.display_unit, "group": kpi.group,
         "parent": kpi.parent_id, "dimension": kpi.dimension, "precision": kpi.precision, "codes": kpi.codes,
         "formula": kpi.formula, "boundary": kpi.boundary,
-        "values": {str(y): _value_data(v) for y, v in sorted(kpi.values.items()) if year is None or y == year},
-        "entity_values": {entity: {str(y): _value_data(v) for y, v in sorted(values.items()) if year is None or y == year}
+        # as the project file stores them: numbers as strings, since JSON floats would round
+        "values": {str(y): value_to_dict(v) for y, v in sorted(kpi.values.items()) if year is None or y == year},
+        "entity_values": {entity: {str(y): value_to_dict(v) for y, v in sorted(values.items()) if year is None or y == year}
                           for entity, values in kpi.entity_values.items()},
-    }
-
-
-def _value_data(value: KpiValue) -> dict[str, Any]:
-    return {
-        "kind": value.kind,
-        "number": None if value.number is None else str(value.number),  # strings: JSON floats would round
-        "maximum": None if value.maximum is None else str(value.maximum),
-        "reason": value.reason, "note": value.note,
-        "provenance": {"source": value.provenance.source, "detail": value.provenance.detail, "at": value.provenance.at},
     }
 
 
@@ -107,10 +96,9 @@ def _cmd_note(args: argparse.Namespace) -> int:
 
     from esg_author.core.commands import SetKpiValue
     from esg_author.core.errors import EsgAuthorError
-    from esg_author.core.storage import ProjectLock, open_project, save_project
 
-    with ProjectLock(args.project):
-        project = open_project(args.project)
+    with editing_project(args.project, break_lock=args.break_lock) as edit:
+        project = edit.project
         kpi = project.kpi(args.kpi)
         value = kpi.values.get(args.year)
         if value is None:
@@ -123,8 +111,7 @@ def _cmd_note(args: argparse.Namespace) -> int:
                 note[lang] = text.strip()
             else:
                 note.pop(lang, None)
-        SetKpiValue(kpi.id, args.year, replace(value, note=note)).apply(project)
-        save_project(project, args.project)
+        edit.apply(SetKpiValue(kpi.id, args.year, replace(value, note=note)))
     missing = [lang for lang in project.meta.languages if lang not in note] if note else []
     print(f"{kpi.id} {args.year}: note set in {', '.join(sorted(note)) or 'no language'}"
           + (f"; still missing in {', '.join(missing)}" if missing else ""))
@@ -137,13 +124,9 @@ def _cmd_note(args: argparse.Namespace) -> int:
 def _cmd_recompute(args: argparse.Namespace) -> int:
     from esg_author.core.commands import CompositeCommand
     from esg_author.core.data.derived import recompute_derived
-    from esg_author.core.storage import ProjectLock, open_project, save_project
 
-    lock = ProjectLock(args.project)
-    if not args.dry_run:
-        lock.acquire()  # the desktop app must not save over what we compute
-    try:
-        project = open_project(args.project)
+    with editing_project(args.project, args.dry_run, args.break_lock) as edit:
+        project = edit.project
         # Prior years are published figures: recomputing them is a restatement, so only on request.
         years = None if args.all_years else (args.year or [project.meta.year])
         commands, problems = recompute_derived(project, years)  # FormulaError: one line, nothing changed
@@ -152,17 +135,13 @@ def _cmd_recompute(args: argparse.Namespace) -> int:
         for command in commands:
             kpi = project.kpis[command.kpi_id]
             old = kpi.values.get(command.year)
-            new = command.value
             restates = " (RESTATES a published prior-year value)" if old and command.year < project.meta.year else ""
-            print(f"{command.kpi_id} {command.year}: {_shown(old) if old else '(empty)'} → "
-                  f"{_shown(new) if new else '(empty)'} {kpi.unit}   = {kpi.formula}{restates}")
+            print(f"{command.kpi_id} {command.year}: {shown_value(old)} → {shown_value(command.value)} {kpi.unit}   "
+                  f"= {kpi.formula}{restates}")
         if args.dry_run:
             print(f"dry run: {len(commands)} values would change; nothing was changed")
             return 0
         if commands:
-            CompositeCommand(list(commands), description="Recompute derived KPIs").apply(project)
-            save_project(project, args.project)
-        print(f"recomputed: {len(commands)} values changed")
-        return 0
-    finally:
-        lock.release()
+            edit.apply(CompositeCommand(list(commands), description="Recompute derived KPIs"))
+    print(f"recomputed: {len(commands)} values changed")
+    return 0

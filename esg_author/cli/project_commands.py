@@ -73,7 +73,7 @@ def _run_build(project_path: Path, out_dir: Path | None, args: argparse.Namespac
     from esg_author.core.render.build import build_project
     from esg_author.core.storage import open_project
 
-    languages = split_list(args.lang) or open_project(project_path).meta.languages
+    languages = list(dict.fromkeys(split_list(args.lang) or open_project(project_path).meta.languages))
     formats = tuple(split_list(args.format) or ["pdf", "html"])
     steps_per_language = (2 if "pdf" in formats else 0) + (1 if "html" in formats else 0)  # see build_language
     with progress(len(languages) * steps_per_language, "building") as advance:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+from esg_author.cli.common import add_break_lock_option, editing_project
 from esg_author.core.errors import EsgAuthorError
-from esg_author.core.model import LANGUAGES, Project
+from esg_author.core.model import LANGUAGES
 
 STATE_LABELS = {"source": "source", "missing": "missing", "stale": "STALE", "up_to_date": "ok", "needs_review": "review"}
 
@@ -41,12 +40,14 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     mark.add_argument("--section", required=True, action="append", metavar="ID", help="section id (repeatable)")
     mark.add_argument("--lang", required=True, choices=LANGUAGES)
     mark.add_argument("--from", dest="source", choices=LANGUAGES, help="source language (default: the project's)")
+    add_break_lock_option(mark)
     mark.set_defaults(handler=_cmd_mark)
 
     review = sub.add_parser("review", help="mark a converted or imported text as reviewed")
     review.add_argument("project", type=Path, metavar="PROJECT")
     review.add_argument("--section", required=True, action="append", metavar="ID", help="section id (repeatable)")
     review.add_argument("--lang", required=True, choices=LANGUAGES)
+    add_break_lock_option(review)
     review.set_defaults(handler=_cmd_review)
 
     convert = sub.add_parser("convert", help="convert zh-Hant ⇄ zh-Hans with OpenCC and the glossary")
@@ -56,6 +57,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     convert.add_argument("--section", action="append", metavar="ID", help="only this section (repeatable)")
     convert.add_argument("--force", action="store_true", help="also replace texts that are up to date or in review")
     convert.add_argument("--dry-run", action="store_true", help="show what would change; save nothing")
+    add_break_lock_option(convert)
     convert.set_defaults(handler=_cmd_convert)
 
     export = sub.add_parser("export", help="write units for translators as XLIFF 1.2, PO or XLSX")
@@ -71,6 +73,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     imp.add_argument("project", type=Path, metavar="PROJECT")
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--dry-run", action="store_true", help="check the file and report; save nothing")
+    add_break_lock_option(imp)
     imp.set_defaults(handler=_cmd_import)
 
     glossary = sub.add_parser("glossary", help="list or edit the protected terms (forms per language)")
@@ -85,35 +88,13 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         gadd.add_argument(f"--{lang}", dest=f"form_{lang.replace('-', '_')}", metavar="FORM", help=f"the {lang} form")
     gadd.add_argument("--note", default="", help="why the term is protected, what it means")
     gadd.add_argument("--unprotected", action="store_true", help="a term for translators only; conversion may rewrite it")
+    add_break_lock_option(gadd)
     gadd.set_defaults(handler=_cmd_glossary_add)
     gremove = gsub.add_parser("remove", help="remove the term that has this form in any language")
     gremove.add_argument("project", type=Path, metavar="PROJECT")
     gremove.add_argument("form", metavar="FORM")
+    add_break_lock_option(gremove)
     gremove.set_defaults(handler=_cmd_glossary_remove)
-
-
-@contextmanager
-def _editing(path: Path, dry_run: bool = False) -> Iterator[Project]:
-    """Open a project under its lock (not for a dry run); the caller saves when it changed something."""
-    from esg_author.core.storage import ProjectLock, open_project
-
-    lock = ProjectLock(path)
-    if not dry_run:
-        lock.acquire()  # the desktop app must not save over our change
-    try:
-        yield open_project(path)
-    finally:
-        lock.release()
-
-
-def _run(project: Project, path: Path, commands: list[Callable[[], object]]) -> None:
-    from esg_author.core.commands import UndoStack
-    from esg_author.core.storage import save_project
-
-    stack = UndoStack(project)
-    for make in commands:
-        stack.execute(make())  # type: ignore[arg-type]
-    save_project(project, path)
 
 
 # -- status, mark, review ---------------------------------------------------------------------------
@@ -149,8 +130,9 @@ def _cmd_status(args: argparse.Namespace) -> int:
 def _cmd_mark(args: argparse.Namespace) -> int:
     from esg_author.core.i18n.translation_units import MarkTranslated
 
-    with _editing(args.project) as project:
-        _run(project, args.project, [lambda s=s: MarkTranslated(s, args.lang, args.source) for s in args.section])
+    with editing_project(args.project, break_lock=args.break_lock) as edit:
+        for section_id in args.section:
+            edit.apply(MarkTranslated(section_id, args.lang, args.source))
     print(f"marked {len(args.section)} {args.lang} text{'s' if len(args.section) != 1 else ''} as translated")
     return 0
 
@@ -158,8 +140,9 @@ def _cmd_mark(args: argparse.Namespace) -> int:
 def _cmd_review(args: argparse.Namespace) -> int:
     from esg_author.core.i18n.translation_units import MarkReviewed
 
-    with _editing(args.project) as project:
-        _run(project, args.project, [lambda s=s: MarkReviewed(s, args.lang) for s in args.section])
+    with editing_project(args.project, break_lock=args.break_lock) as edit:
+        for section_id in args.section:
+            edit.apply(MarkReviewed(section_id, args.lang))
     print(f"marked {len(args.section)} {args.lang} text{'s' if len(args.section) != 1 else ''} as reviewed")
     return 0
 
@@ -170,8 +153,8 @@ def _cmd_review(args: argparse.Namespace) -> int:
 def _cmd_convert(args: argparse.Namespace) -> int:
     from esg_author.core.i18n.convert import convert_project
 
-    with _editing(args.project, args.dry_run) as project:
-        result = convert_project(project, args.source, args.target, args.section, force=args.force)
+    with editing_project(args.project, args.dry_run, args.break_lock) as edit:
+        result = convert_project(edit.project, args.source, args.target, args.section, force=args.force)
         for item in result.sections:
             if item.action == "skipped":
                 print(f"skipped {item.section_id}: {item.reason}", file=sys.stderr)
@@ -182,7 +165,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         print(f"{verb} {converted} section{'s' if converted != 1 else ''} {args.source} → {args.target} "
               f"with OpenCC {result.config}; they are marked for review")
         if result.command is not None and not args.dry_run:
-            _run(project, args.project, [lambda: result.command])
+            edit.apply(result.command)
     return 0
 
 
@@ -206,18 +189,19 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from esg_author.core.i18n.exchange import apply_import, read_exchange_file
 
     document = read_exchange_file(args.file)
-    with _editing(args.project, args.dry_run) as project:
-        report = apply_import(project, document, args.file)
+    with editing_project(args.project, args.dry_run, args.break_lock) as edit:
+        report = apply_import(edit.project, document, args.file)
         for problem in report.problems:
             print(f"{args.file.name}: {problem.one_line()}", file=sys.stderr)
         summary = (f"{len(report.applied)} units {'would be ' if args.dry_run else ''}applied in {len(report.sections)} "
                    f"sections, {report.unchanged} unchanged, {report.untranslated} not translated yet, "
                    f"{len(report.problems)} not applied")
         if report.command is not None and not args.dry_run:
-            _run(project, args.project, [lambda: report.command])
-            print(f"imported {args.file.name} ({report.source_lang} → {report.target_lang}): {summary}")
-        else:
-            print(f"{'dry run' if args.dry_run else 'nothing changed'}: {summary}")
+            edit.apply(report.command)
+    if edit.changed:
+        print(f"imported {args.file.name} ({report.source_lang} → {report.target_lang}): {summary}")
+    else:
+        print(f"{'dry run' if args.dry_run else 'nothing changed'}: {summary}")
     if report.problems:
         print(f"{len(report.problems)} unit{'s' if len(report.problems) != 1 else ''} not applied; the others "
               f"{'would be' if args.dry_run else 'were'} applied. Fix them in the file and import it again.", file=sys.stderr)
@@ -253,11 +237,11 @@ def _cmd_glossary_add(args: argparse.Namespace) -> int:
     if not forms:
         raise EsgAuthorError("give the term's form in at least one language (--zh-Hant, --zh-Hans, --en)")
     key_lang = next(lang for lang in LANGUAGES if lang in forms)
-    with _editing(args.project) as project:
-        glossary = [t for t in project.glossary if t.forms.get(key_lang) != forms[key_lang]]
-        replaced = len(glossary) != len(project.glossary)
+    with editing_project(args.project, break_lock=args.break_lock) as edit:
+        glossary = [t for t in edit.project.glossary if t.forms.get(key_lang) != forms[key_lang]]
+        replaced = len(glossary) != len(edit.project.glossary)
         glossary.append(GlossaryTerm(forms, not args.unprotected, args.note))
-        _run(project, args.project, [lambda: SetGlossary(glossary)])
+        edit.apply(SetGlossary(glossary))
     print(f"{'replaced' if replaced else 'added'} {' / '.join(forms.values())}; the glossary has {len(glossary)} terms")
     return 0
 
@@ -265,11 +249,11 @@ def _cmd_glossary_add(args: argparse.Namespace) -> int:
 def _cmd_glossary_remove(args: argparse.Namespace) -> int:
     from esg_author.core.commands import SetGlossary
 
-    with _editing(args.project) as project:
-        glossary = [t for t in project.glossary if args.form not in t.forms.values()]
-        removed = len(project.glossary) - len(glossary)
+    with editing_project(args.project, break_lock=args.break_lock) as edit:
+        glossary = [t for t in edit.project.glossary if args.form not in t.forms.values()]
+        removed = len(edit.project.glossary) - len(glossary)
         if not removed:
             raise EsgAuthorError(f"no glossary term has the form {args.form!r}")
-        _run(project, args.project, [lambda: SetGlossary(glossary)])
+        edit.apply(SetGlossary(glossary))
     print(f"removed {removed} term{'s' if removed != 1 else ''}; the glossary has {len(glossary)} terms")
     return 0

@@ -28,6 +28,7 @@ from esg_author.core.model import (
     SectionText,
     ValueChange,
 )
+from esg_author.core.model.names import check_asset_name, find_case_collision
 
 
 class Command(ABC):
@@ -329,6 +330,11 @@ class PutAsset(Command):
     description = "Add image"
 
     def apply(self, project: Project) -> None:
+        check_asset_name(self.asset.name)
+        other = find_case_collision(self.asset.name, project.assets)
+        if other is not None:
+            raise ModelError(f"asset name {self.asset.name!r} differs from the existing {other!r} only by case; "
+                             "the two files would collide on Windows and macOS")
         self._old = project.assets.get(self.asset.name)
         project.assets[self.asset.name] = self.asset
 

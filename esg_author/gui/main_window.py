@@ -105,15 +105,22 @@ class MainWindow(QMainWindow):
     # -- public --------------------------------------------------------------------------
 
     def open_project(self, path: Path) -> bool:
-        """Open and lock a project; errors are shown once, here, and change nothing."""
-        lock = ProjectLock(path)
+        """Open and lock a project; errors are shown once, here, and change nothing.
+
+        Opening the project this window already has open reloads it from disk.
+        """
+        reopening = self._lock is not None and self._is_open_here(path)
+        # Reloading keeps this window's lock (acquire is a no-op while it is held), so no other
+        # editor can slip in between releasing it and taking it again.
+        lock = self._lock if reopening and self._lock is not None else ProjectLock(path)
         try:
             project = open_project(path)
             lock.acquire()
         except EsgAuthorError as exc:
             QMessageBox.critical(self, _("Cannot open project"), str(exc))
             return False
-        self._release_lock()
+        if lock is not self._lock:
+            self._release_lock()
         self._lock, self.project, self.project_path = lock, project, path
         self.language_box.blockSignals(True)
         self.language_box.clear()
@@ -202,6 +209,14 @@ class MainWindow(QMainWindow):
         if translator.load(QLocale(qt_locale), "qtbase", "_", folder):
             app.installTranslator(translator)
             self._qt_translator = translator
+
+    def _is_open_here(self, path: Path) -> bool:
+        if self.project_path is None:
+            return False
+        try:
+            return Path(self.project_path).samefile(path)
+        except OSError:
+            return Path(self.project_path).resolve() == Path(path).resolve()
 
     def _release_lock(self) -> None:
         if self._lock is not None:

@@ -108,17 +108,23 @@ def test_demo_command(tmp_path):
 
 @pytest.mark.parametrize("args, gui", [
     ([], True), (["--debug"], True), (["--ui-lang", "zh-Hant"], True), (["report.esgproj"], True),
+    (["--debug", "--ui-lang", "en", "a.esgproj", "b.esgproj"], True), (["--ui-lang=zh-Hans"], True),
     (["info", "x.esgproj"], False), (["--help"], False), (["--version"], False),
+    (["biuld", "p.esgproj"], False), (["biuld"], False), (["p.esgproj", "biuld"], False),
+    (["report.txt"], False), (["--ui-lang"], False), (["--verbose", "p.esgproj"], False),
 ])
-def test_no_command_word_opens_the_window(monkeypatch, args, gui):
+def test_no_command_word_opens_the_window(monkeypatch, capsys, args, gui):
     import esg_author.cli as cli
 
     opened = []
     monkeypatch.setattr(cli, "_open_gui", lambda a: opened.append(a) or 0)
+    code = None
     try:
-        cli.main(args)
-    except SystemExit:
-        pass
+        code = cli.main(args)
+    except SystemExit as exc:
+        code = exc.code
     assert bool(opened) == gui
     if gui:
         assert opened[0] == args
+    elif args and args[0] == "biuld":  # a mistyped command: argparse names it (without a display Qt would abort)
+        assert code == 2 and "invalid choice: 'biuld'" in capsys.readouterr().err

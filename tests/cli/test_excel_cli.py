@@ -108,3 +108,52 @@ def test_entities_then_consolidate(small_project_path: Path, tmp_path: Path, cap
 def test_consolidate_without_entities(small_project_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["excel", "consolidate", str(small_project_path)]) == 0
     assert "nothing to consolidate" in capsys.readouterr().out
+
+
+def _foreign_lock(project_path: Path) -> Path:
+    """A lock left behind by a session on another computer (it never goes stale by itself)."""
+    lock = lock_path_for(project_path)
+    lock.write_text('{"user": "amy", "host": "other-pc", "pid": 4242, "since": "2026-01-05T09:00:00+00:00"}',
+                    encoding="utf-8")
+    return lock
+
+
+def test_break_lock_takes_over_a_lock_left_behind(small_project_path: Path, exported: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    set_input(exported, "emp.total", "130")
+    lock = _foreign_lock(small_project_path)
+    before = small_project_path.read_bytes()
+    for command in (["excel", "import", str(small_project_path), str(exported)],
+                    ["excel", "consolidate", str(small_project_path)]):
+        assert main(command) == 1
+        assert "open elsewhere (amy" in capsys.readouterr().err
+    assert small_project_path.read_bytes() == before and lock.exists()
+    # a dry run takes no lock, so it works while the project is open elsewhere
+    assert main(["excel", "import", str(small_project_path), str(exported), "--dry-run"]) == 0
+    assert main(["excel", "import", str(small_project_path), str(exported), "--break-lock"]) == 0
+    assert open_project(small_project_path).kpis["emp.total"].values[2025].number == 130
+    assert not lock.exists()  # released after the save
+    _foreign_lock(small_project_path)
+    assert main(["excel", "consolidate", str(small_project_path), "--break-lock"]) == 0
+    assert not lock.exists()
+
+
+def test_consolidate_recomputes_the_derived_kpis(small_project_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from esg_author.core.checks.kpi_rules import check_project
+    from esg_author.core.model import Kpi, KpiValue
+    from esg_author.core.storage import save_project
+
+    project = open_project(small_project_path)
+    project.kpis["ghg.intensity"] = Kpi("ghg.intensity", {"en": "GHG intensity"}, "tCO2e_per_person", "emissions",
+                                        precision=4, formula="ghg.total / emp.total",
+                                        values={2025: KpiValue("number", Decimal("0.0771"))})  # 9.25 / 120
+    for name, (ghg, employees) in {"Hong Kong": ("4", "50"), "Shenzhen": ("6", "75")}.items():
+        project.kpis["ghg.total"].entity_values[name] = {2025: KpiValue("number", Decimal(ghg))}
+        project.kpis["emp.total"].entity_values[name] = {2025: KpiValue("number", Decimal(employees))}
+    save_project(project, small_project_path)
+    assert main(["excel", "consolidate", str(small_project_path)]) == 0
+    assert "consolidated 2 group values for 2025" in capsys.readouterr().out
+    project = open_project(small_project_path)
+    assert project.kpis["ghg.total"].values[2025].number == 10 and project.kpis["emp.total"].values[2025].number == 125
+    assert project.kpis["ghg.intensity"].values[2025].number == Decimal("0.0800")  # was left at 0.0771
+    assert not [f for f in check_project(project) if f.location == "ghg.intensity"]

@@ -109,3 +109,31 @@ def test_check_finds_simplified_characters_planted_in_traditional_text(small_pro
     leaks = [f for f in findings if f["rule"] == "script.simplified-in-hant"]
     assert len(leaks) == 1 and leaks[0]["location"] == "env" and leaks[0]["lang"] == "zh-Hant"
     assert "与" in leaks[0]["message"]
+
+
+def test_import_breaks_a_lock_left_behind_only_when_asked(small_project_path, tmp_path, capsys):
+    from esg_author.core.storage.lock import lock_path_for
+
+    out = tmp_path / "en.po"
+    assert main(["translate", "export", str(small_project_path), str(out), "--lang", "en"]) == 0
+    lock = lock_path_for(small_project_path)
+    lock.write_text('{"user": "amy", "host": "other-pc", "pid": 4242}', encoding="utf-8")
+    capsys.readouterr()
+    assert main(["translate", "import", str(small_project_path), str(out)]) == 1
+    assert "open elsewhere (amy" in capsys.readouterr().err and lock.exists()
+    assert main(["translate", "import", str(small_project_path), str(out), "--break-lock"]) == 0
+    assert not lock.exists()
+    lock.write_text('{"user": "amy", "host": "other-pc", "pid": 4242}', encoding="utf-8")
+    assert main(["translate", "glossary", "add", str(small_project_path), "--en", "stakeholders", "--break-lock"]) == 0
+    assert not lock.exists() and open_project(small_project_path).glossary[0].forms == {"en": "stakeholders"}
+
+
+def test_export_of_text_with_word_line_breaks(small_project_path, tmp_path, capsys):
+    project = open_project(small_project_path)
+    project.section("env-data").texts["zh-Hant"].body = "第一行\x0b第二行\x0c。"  # pasted from Word
+    save_project(project, small_project_path)
+    for fmt in ("xliff", "xlsx", "po"):
+        out = tmp_path / f"en.{fmt}"
+        assert main(["translate", "export", str(small_project_path), str(out), "--lang", "en", "--format", fmt]) == 0
+        assert main(["translate", "import", str(small_project_path), str(out), "--dry-run"]) == 0, capsys.readouterr().err
+    ET.parse(tmp_path / "en.xliff")  # well-formed XML for CAT tools, not only for our reader

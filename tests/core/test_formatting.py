@@ -115,3 +115,31 @@ def test_report_context_uses_the_date_style_option(small_project):
     assert report["period"] == "二零二五年一月一日至二零二五年十二月三十一日"
     assert report["period_end"] == "二零二五年十二月三十一日"
     assert build_context(small_project, "en", "pdf").data["report"]["period"] == "1 January 2025 to 31 December 2025"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant", "zh-Hans"])
+@pytest.mark.parametrize("number, precision, text", [
+    (Decimal("-0.004"), 2, "0.00"), (Decimal("-0.4"), 0, "0"), (Decimal("-0.0"), 1, "0.0"),
+    (Decimal("-0.005"), 2, "-0.01"), (Decimal("-1.2"), 1, "-1.2"),
+])
+def test_a_number_that_rounds_to_zero_has_no_sign(lang, number, precision, text):
+    assert format_number(number, precision, lang) == text
+
+
+@pytest.mark.parametrize("unit, old, new, lang, change", [
+    ("person", "1000", "999.9996", "en", "0.0%"),   # -0.00004 %: no "-0.0%"
+    ("person", "1000", "1000.0004", "en", "0.0%"),  # and no "+0.0%"
+    ("person", "100", "120", "en", "+20.0%"),
+    ("person", "100", "80", "zh-Hant", "-20.0%"),
+    ("percent", "12.34", "12.30", "en", "0.0 pp"),  # -0.04 points
+    ("percent", "12.3", "14.5", "en", "+2.2 pp"),
+    ("percent", "12.3", "10.1", "zh-Hant", "-2.2個百分點"),
+    ("percent", "12.3", "14.5", "zh-Hans", "+2.2个百分点"),
+    ("percent", "12.34", "12.30", "zh-Hans", "0.0个百分点"),
+])
+def test_change_column_has_no_negative_zero_and_translated_points(unit, old, new, lang, change):
+    from esg_author.core.render.kpi_tables import _change_text
+
+    kpi = Kpi("k", {"en": "K"}, unit, precision=1,
+              values={2024: KpiValue("number", Decimal(old)), 2025: KpiValue("number", Decimal(new))})
+    assert _change_text(kpi, [2024, 2025], lang) == change

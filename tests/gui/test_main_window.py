@@ -56,3 +56,23 @@ def test_window_screenshot(qtbot, demo_path, tmp_path):
     image = window.grab()
     assert not image.isNull() and image.width() > 600
     window.close()
+
+
+def test_reopening_the_open_project_reloads_it(qtbot, small_project_path, monkeypatch):
+    from esg_author.core.model import Section
+    from esg_author.core.storage import open_project, save_project
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_project(small_project_path)
+    changed = open_project(small_project_path)
+    changed.sections.append(Section("new"))
+    save_project(changed, small_project_path)  # e.g. changed by the command line meanwhile
+    assert window.open_project(small_project_path)  # not "open elsewhere"
+    assert shown == []
+    assert window.outline.section_count() == 4
+    assert lock_path_for(small_project_path).exists() and window._lock is not None and window._lock.held
+    window.close()
+    assert not lock_path_for(small_project_path).exists()

@@ -3,7 +3,9 @@
 Each entity fills its own workbook (`esg-author excel import --entity NAME`), which stores values in
 kpi.entity_values[NAME]. consolidate() then proposes, for one year, each additive KPI's group
 value = the exact Decimal sum over the entities that reported it, as SetKpiValue commands the
-caller applies as one CompositeCommand.
+caller applies as one CompositeCommand. When anything changes, the last command is
+RecomputeDerived for the year, so intensities and totals follow the consolidated inputs in the
+same undo step (as after an import).
 
 Only absolute quantities add up. Percentages, scores and intensities (anything "per" something)
 do not: they are left alone and reported, and so are derived KPIs (their formula computes them
@@ -19,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from esg_author.core.commands import SetKpiValue
+from esg_author.core.commands import Command, SetKpiValue
+from esg_author.core.data.derived import RecomputeDerived
 from esg_author.core.data.units import is_intensity, is_known_unit
 from esg_author.core.model import Kpi, KpiValue, Project, Provenance
 
@@ -49,7 +52,7 @@ class ConsolidationResult:
     year: int
     entities: list[str] = field(default_factory=list)
     changes: list[ConsolidatedValue] = field(default_factory=list)
-    commands: list[SetKpiValue] = field(default_factory=list)
+    commands: list[Command] = field(default_factory=list)  # the SetKpiValues, then RecomputeDerived
     skipped: list[SkippedKpi] = field(default_factory=list)
     unchanged: int = 0
 
@@ -82,6 +85,8 @@ def consolidate(project: Project, year: int, now: datetime | None = None) -> Con
         missing = tuple(name for name in entities if name not in reported)
         result.changes.append(ConsolidatedValue(kpi.id, year, old, new, tuple(reported), missing))
         result.commands.append(SetKpiValue(kpi.id, year, new))
+    if result.commands:  # derived KPIs (intensities, totals) from the consolidated inputs
+        result.commands.append(RecomputeDerived((year,)))
     logger.info("Consolidation %d: %d changes, %d skipped, entities %s", year, len(result.changes),
                 len(result.skipped), ", ".join(entities))
     return result

@@ -8,7 +8,9 @@
 Grammar: + - * / and parentheses over decimal literals, KPI ids and five functions:
 sum(a, b, …), children(ID) or children(ID, dimension), factor(FACTOR_ID), prev(ID) and
 percent(a, b) = a ÷ b × 100. Formulas come from project files other people send, so they are
-read by a small tokenizer and recursive-descent parser — never by eval().
+read by a small tokenizer and recursive-descent parser — never by eval() — with a limit on
+nesting (MAX_NESTING) and on the depth of the tree (MAX_DEPTH), so that a hostile formula is a
+FormulaError, not a RecursionError in the parser or in the functions that walk the tree.
 
 Every quantity is evaluated in pint's base units as a Fraction (exact), and each formula is
 checked for units before any value is read: adding MWh to tonnes, or a result in tCO₂e for a KPI
@@ -27,6 +29,8 @@ from esg_author.core.data.units import describe_dims
 from esg_author.core.errors import FormulaError
 
 FUNCTIONS = ("sum", "children", "factor", "prev", "percent")
+MAX_NESTING = 100  # parentheses, signs and function calls inside each other
+MAX_DEPTH = 200  # the syntax tree: "a + b + … " is one level per operator; sum(a, b, …) is flat
 
 Dims = tuple[tuple[str, int], ...]
 
@@ -125,6 +129,7 @@ class _Parser:
         self.text = text
         self.tokens = _tokens(text)
         self.index = 0
+        self.nesting = 0
 
     @property
     def current(self) -> _Token:
@@ -140,13 +145,26 @@ class _Parser:
             raise self.fail(repr(text))
         self.index += 1
 
+    def shown(self) -> str:
+        return repr(self.text if len(self.text) <= 80 else self.text[:77] + "…")
+
     def parse(self) -> Node:
         if self.current.kind == "end":
             raise FormulaError("", "the formula is empty")
         node = self.expression()
         if self.current.kind != "end":
             raise self.fail("an operator")
+        if _depth(node) > MAX_DEPTH:
+            raise FormulaError("", f"formula {self.shown()}: more than {MAX_DEPTH} operators in a row; "
+                                   "add long lists with sum(…) or children(…)")
         return node
+
+    def enter(self) -> None:
+        """One level deeper (a parenthesis, a sign, a function call); refuse absurd nesting."""
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise FormulaError("", f"formula nested too deeply: more than {MAX_NESTING} levels of parentheses, "
+                                   f"signs or functions in {self.shown()}")
 
     def expression(self) -> Node:
         node = self.term()
@@ -168,7 +186,9 @@ class _Parser:
         if self.current.kind == "op" and self.current.text in "+-":
             negative = self.current.text == "-"
             self.index += 1
+            self.enter()
             operand = self.unary()
+            self.nesting -= 1
             return Neg(operand) if negative else operand
         return self.primary()
 
@@ -180,12 +200,17 @@ class _Parser:
         if token.kind == "name":
             self.index += 1
             if self.current.text == "(" and self.current.kind == "op":
-                return self.call(token)
+                self.enter()
+                node = self.call(token)
+                self.nesting -= 1
+                return node
             return Ref(token.text)
         if token.kind == "op" and token.text == "(":
             self.index += 1
+            self.enter()
             node = self.expression()
             self.take(")")
+            self.nesting -= 1
             return node
         raise self.fail("a number, a KPI id or '('")
 
@@ -223,6 +248,23 @@ class _Parser:
         text = self.current.text
         self.index += 1
         return text
+
+
+def _depth(node: Node) -> int:
+    """The depth of the syntax tree, found without recursion (the tree may be hostile)."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(current, BinOp):
+            stack += [(current.left, depth + 1), (current.right, depth + 1)]
+        elif isinstance(current, Neg):
+            stack.append((current.operand, depth + 1))
+        elif isinstance(current, Percent):
+            stack += [(current.part, depth + 1), (current.whole, depth + 1)]
+        elif isinstance(current, Sum):
+            stack += [(term, depth + 1) for term in current.terms]
+    return deepest
 
 
 @lru_cache(maxsize=8192)

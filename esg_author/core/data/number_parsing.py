@@ -7,6 +7,11 @@ converted through its shortest round-trip repr (the number Excel stored, not a b
 
 Whether the parsed unit or percent sign fits a KPI is decided by the importer, which knows the KPI;
 `unit_code_for_text` maps a written unit ("kWh", "千瓦時", "噸") to a unit code for that check.
+
+Numbers beyond ±10¹⁵ are refused ("number too large"): no ESG figure is that big, and "1e30"
+is a typing error, not a value. `stored_number` and `same_number` define how many decimals a
+converted value keeps and when a number read back from a workbook counts as unchanged (see
+docs/excel-workbook.md).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from esg_author.core.data.units import unit_codes, unit_label
 
@@ -52,6 +57,16 @@ _WORD_KIND = {word: kind for kind, words in NON_NUMBER_WORDS.items() for word in
 _WORDS_BY_LENGTH = sorted(_WORD_KIND, key=len, reverse=True)
 _WORD_SEPARATORS = re.compile(r"[\s()\[\]（）【】,;；、/|]+")
 
+# No ESG figure reaches 10^15 (a million billion); beyond it a cell holds a typing error.
+MAX_MAGNITUDE = Decimal("1e15")
+# Decimals a converted value keeps beyond the KPI's printed ones: 1000 GJ is 277.77777778 MWh for
+# a KPI printed with 2 decimals, not 277.7777777777777777777777778 (28 digits no workbook holds).
+EXTRA_DECIMALS = 6
+# A number that went through a workbook cell: openpyxl writes 16 significant digits ("%.16g",
+# at most 5e-16 off, relative), the double read back is 1 ulp (2.2e-16) from that at most. 8e-16
+# stays below what typing can change: Excel keeps 15 significant digits of a typed number.
+_CELL_RELATIVE = Decimal("8e-16")
+
 EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA")
 
 # Chinese multipliers written before the unit: "1.2萬噸" is 12,000 tonnes.
@@ -84,7 +99,8 @@ def parse_text(text: str) -> ParsedEntry | None:
         return ParsedEntry(kind)
     score = _SCORE_RE.match(normal.casefold())
     if score:
-        return ParsedEntry("score", _plain_decimal(score["value"], text), _plain_decimal(score["maximum"], text))
+        return ParsedEntry("score", _in_range(_plain_decimal(score["value"], text), repr(text.strip())),
+                           _in_range(_plain_decimal(score["maximum"], text), repr(text.strip())))
     negative = False
     if normal.startswith("(") and normal.endswith(")"):  # accountants' negative: (12)
         normal, negative = normal[1:-1].strip(), True
@@ -94,7 +110,7 @@ def parse_text(text: str) -> ParsedEntry | None:
         raise NotANumberError(f"{text.strip()!r} is not a number")
     if negative and match["sign"]:
         raise NotANumberError(f"{text.strip()!r} has two signs")
-    number = _decimal(body, match["sign"] == "-" or negative, text)
+    number = _in_range(_decimal(body, match["sign"] == "-" or negative, text), repr(text.strip()))  # before arithmetic
     rest = normal[match.end():].strip()
     percent = False
     if rest.startswith("%"):
@@ -105,7 +121,7 @@ def parse_text(text: str) -> ParsedEntry | None:
         number, rest = number.scaleb(_MULTIPLIERS[rest[0]]), rest[1:].strip()
     if rest and (rest[0].isdigit() or rest[0] in ".,'+-()"):  # "1 2", "12-13", "1,23": not a unit
         raise NotANumberError(f"{text.strip()!r} is not a number")
-    return ParsedEntry("number", _without_exponent(number), percent=percent, unit_text=_unit_key(rest))
+    return ParsedEntry("number", _in_range(number, repr(text.strip())), percent=percent, unit_text=_unit_key(rest))
 
 
 def parse_cell_value(value: object, number_format: str = "General") -> ParsedEntry | None:
@@ -119,8 +135,9 @@ def parse_cell_value(value: object, number_format: str = "General") -> ParsedEnt
     if isinstance(value, (int, float, Decimal)):
         number = decimal_from_cell_number(value)
         if is_percent_format(number_format):  # Excel stores 12% as 0.12
-            return ParsedEntry("number", _without_exponent(number.scaleb(2)), percent=True)
-        return ParsedEntry("number", number)
+            shown = f"{value!r} (a percentage)"
+            return ParsedEntry("number", _in_range(_in_range(number, shown).scaleb(2), shown), percent=True)
+        return ParsedEntry("number", _in_range(number, repr(value)))
     if isinstance(value, str):
         return parse_text(value)
     raise NotANumberError(f"cannot read a value of type {type(value).__name__}")
@@ -138,6 +155,41 @@ def decimal_from_cell_number(value: int | float | Decimal) -> Decimal:
     if value.is_integer() and abs(value) < 1e15:
         return Decimal(int(value))
     return Decimal(repr(value))
+
+
+def stored_number(number: Decimal, precision: int) -> Decimal:
+    """number with at most precision + EXTRA_DECIMALS decimals, rounded half-up.
+
+    For converted values on import and for the input cells of an export; never raises.
+    """
+    exponent = number.as_tuple().exponent
+    places = max(precision, 0) + EXTRA_DECIMALS
+    if not isinstance(exponent, int) or exponent >= -places:
+        return number
+    with localcontext() as context:  # room for every digit: quantize must not fail on big numbers
+        context.prec = max(context.prec, number.adjusted() + places + 2)
+        rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if not rounded:
+            return Decimal(0)
+        return _without_exponent(rounded.normalize())  # 1.23400000 → 1.234, 1.00E+2 → 100
+
+
+def check_magnitude(number: Decimal, shown: str) -> Decimal:
+    """number as it is; NotANumberError ("number too large") beyond ±MAX_MAGNITUDE."""
+    return _in_range(number, shown)
+
+
+def same_number(old: Decimal, new: Decimal, precision: int) -> bool:
+    """Whether a number read back from a workbook cell is the stored one.
+
+    Equal within half a unit of the last decimal a converted value keeps (precision +
+    EXTRA_DECIMALS), or within what writing and reading a cell's double can change (_CELL_RELATIVE):
+    an untouched cell then never counts as a change.
+    """
+    if old == new:
+        return True
+    half_unit = Decimal(5).scaleb(-(max(precision, 0) + EXTRA_DECIMALS + 1))
+    return abs(old - new) <= max(half_unit, abs(old) * _CELL_RELATIVE)
 
 
 def is_percent_format(number_format: str | None) -> bool:
@@ -233,6 +285,17 @@ def _decimal(body: str, negative: bool, original: str) -> Decimal:
     except InvalidOperation:
         raise NotANumberError(f"{original.strip()!r} is not a number") from None
     return -number if negative else number
+
+
+def _in_range(number: Decimal, shown: str) -> Decimal:
+    """number without exponent (see below); NotANumberError when it is beyond ±MAX_MAGNITUDE."""
+    too_large = f"number too large: {shown}; esg-author reads numbers up to ±1,000,000,000,000,000 (10^15)"
+    if not number.is_finite() or number.copy_abs() > MAX_MAGNITUDE:  # copy_abs: no context, no Overflow
+        raise NotANumberError(too_large)
+    try:
+        return _without_exponent(number)
+    except InvalidOperation:  # more digits than Decimal's context holds
+        raise NotANumberError(too_large) from None
 
 
 def _without_exponent(number: Decimal) -> Decimal:

@@ -28,6 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from esg_author import __version__
+from esg_author.core.data.number_parsing import stored_number
 from esg_author.core.data.units import unit_codes, unit_label
 from esg_author.core.errors import EsgAuthorError
 from esg_author.core.i18n.formatting import round_half_up
@@ -68,6 +69,8 @@ _PROMPT = ("A number in the unit shown (1234.5, 12%), or N/A 不適用, not repo
 _WARNING_TITLE = "Check the entry 請檢查"
 _WARNING = ("This is not a number, N/A, not reported or confidential. esg-author also reads text such as "
             "\"1,234 kWh\"; choose Yes to keep it. 不是數字或 N/A、未匯報、保密。")
+# Text Excel would take as a formula once someone edits the cell (or openpyxl writes as one: "=").
+_FORMULA_STARTS = ("=", "+", "-", "@")
 _ALLOWED_WORDS = "|n/a|na|/|-|—|not applicable|不適用|不适用|not reported|未匯報|未汇报|confidential|保密|機密|机密|"
 
 
@@ -232,7 +235,7 @@ def _write_data_sheet(sheet: Worksheet, project: Project, kpis: list[Kpi], layou
         depth = project.kpi_depth(kpi.id)
         fixed = [kpi.id, kpi.name.get("en", ""), kpi.name.get("zh-Hant", ""), _unit_text(kpi.unit)]
         for column, text in enumerate(fixed, start=1):
-            cell = sheet.cell(row, column, text)
+            cell = _text_cell(sheet, row, column, text)
             cell.font, cell.fill = _FONT, _GREY
             if column in (layout.NAME_EN_COLUMN, layout.NAME_ZH_COLUMN):  # long names wrap, children indent
                 cell.alignment = Alignment(indent=depth, wrap_text=True, vertical="top")
@@ -251,7 +254,7 @@ def _write_data_sheet(sheet: Worksheet, project: Project, kpis: list[Kpi], layou
         value_cell.fill, value_cell.protection = _YELLOW, _UNLOCKED
         notes_cell.protection = _UNLOCKED
         if current is not None and not current.is_numeric:
-            notes_cell.value = _reason_text(project, current)
+            _text_cell(sheet, row, layout.notes_column, _reason_text(project, current))
         inputs += 1
     last_row = len(kpis) + 1
     if last_row >= 2:
@@ -268,7 +271,7 @@ def _write_definitions(sheet: Worksheet, project: Project, year: int) -> None:
         texts = [kpi.id, kpi.name.get("en", ""), kpi.name.get("zh-Hant", ""), kpi.name.get("zh-Hans", ""),
                  kpi.unit, kpi.group, kpi.parent_id or "", kpi.precision, None, None]
         for column, text in enumerate(texts, start=1):
-            cell = sheet.cell(row, column, text)
+            cell = _text_cell(sheet, row, column, text)
             cell.font, cell.fill = _FONT, _GREY
     first_custom = row + 1
     for custom_row in range(first_custom, first_custom + CUSTOM_KPI_ROWS):
@@ -318,9 +321,9 @@ def _write_meta(sheet: Worksheet, project: Project, layout: DataSheetLayout, ent
     ]
     for row, (key, value, extra) in enumerate(rows, start=1):
         sheet.cell(row, 1, key)
-        sheet.cell(row, 2, value)
+        _text_cell(sheet, row, 2, value)  # company names and the entity come from users
         if extra:
-            sheet.cell(row, 3, extra)
+            _text_cell(sheet, row, 3, extra)
     sheet.sheet_state = "hidden"
     sheet.protection.sheet = True
 
@@ -347,6 +350,20 @@ def _sheet_name(group: str, taken: set[str]) -> str:
     return name
 
 
+def _text_cell(sheet: Worksheet, row: int, column: int, value: object) -> Cell:
+    """sheet.cell(row, column, value), keeping text that starts like a formula as text.
+
+    openpyxl writes a string starting with "=" as a formula, and Excel turns "+", "-" and "@"
+    into one when the cell is edited: a KPI named =HYPERLINK(…) must stay a name (formula
+    injection). The quote prefix is what Excel sets for text typed with a leading apostrophe.
+    """
+    cell = sheet.cell(row, column, value)
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
 def _unit_text(code: str) -> str:
     english, chinese = unit_label(code, "en"), unit_label(code, "zh-Hant")
     return english if english == chinese else f"{english} / {chinese}"
@@ -363,8 +380,10 @@ def _write_value(cell: Cell, kpi: Kpi, value: KpiValue | None, formatted: bool) 
     if formatted:
         cell.value = round_half_up(value.number, kpi.precision)
         cell.number_format = "#,##0" + ("." + "0" * kpi.precision if kpi.precision > 0 else "")
-    else:  # the input cell shows the stored number unrounded, so a re-import changes nothing
-        cell.value = value.number
+    else:
+        # The stored number with at most precision + 6 decimals: a cell holds a double, and the
+        # importer counts a number within half a unit of that last place as unchanged.
+        cell.value = stored_number(value.number, kpi.precision)
     if value.kind == "score" and formatted:
         cell.value = f"{cell.value}/{value.maximum}"
 

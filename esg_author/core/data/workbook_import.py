@@ -28,7 +28,15 @@ from openpyxl.utils import get_column_letter
 
 from esg_author.core.commands import AddKpi, Command, CompositeCommand, SetKpiValue, UndoStack
 from esg_author.core.data.derived import RecomputeDerived
-from esg_author.core.data.number_parsing import NotANumberError, ParsedEntry, parse_cell_value, unit_code_for_text
+from esg_author.core.data.number_parsing import (
+    NotANumberError,
+    ParsedEntry,
+    check_magnitude,
+    parse_cell_value,
+    same_number,
+    stored_number,
+    unit_code_for_text,
+)
 from esg_author.core.data.units import are_compatible, convert, is_known_unit, unit_label
 from esg_author.core.data.workbook_export import (
     DEFINITIONS_SHEET,
@@ -337,7 +345,7 @@ class _Reader:
         except NotANumberError as exc:
             self._problem(sheet, where, f"{kpi.id}: {exc}")
             return None
-        if old is not None and _same_value(old, new):
+        if old is not None and _same_value(old, new, kpi.precision):
             self.result.unchanged += 1
         else:
             self.result.changes.append(ValueImport(kpi.id, self.result.entity, self.result.year, old, new, sheet, where, written))
@@ -381,7 +389,11 @@ class _Reader:
                 if not (is_known_unit(kpi.unit) and are_compatible(code, kpi.unit)):
                     raise NotANumberError(f"the cell says {unit_label(code, 'en')} but the KPI is in {label}")
                 written = f"{number} {unit_label(code, 'en')}"
-                number = convert(number, code, kpi.unit)
+                # precision + 6 decimals, half-up: 1000 GJ is 277.77777778 MWh, which a workbook
+                # cell holds exactly, so re-importing the exported value changes nothing.
+                converted = convert(number, code, kpi.unit)
+                number = stored_number(check_magnitude(converted, f"{number} {unit_label(code, 'en')} = "
+                                                       f"{converted:.6g} {label}"), kpi.precision)
         if note:
             detail += f" · note: {note}"
         keep_note = old.note if old is not None else {}  # a printed footnote stays with the KPI-year
@@ -497,12 +509,19 @@ def _same_text(value: object, expected: str) -> bool:
     return value is not None and _one_line(str(value)) == _one_line(expected)
 
 
-def _same_value(old: KpiValue, new: KpiValue) -> bool:
+def _same_value(old: KpiValue, new: KpiValue, precision: int) -> bool:
+    """Equal kind and reason, or numbers equal as a workbook cell holds them (see same_number)."""
     if old.kind != new.kind:
         return False
     if new.is_numeric:
-        return old.number == new.number and old.maximum == new.maximum
+        return _same_number(old.number, new.number, precision) and _same_number(old.maximum, new.maximum, precision)
     return old.reason == new.reason
+
+
+def _same_number(old: Decimal | None, new: Decimal | None, precision: int) -> bool:
+    if old is None or new is None:
+        return old is new
+    return same_number(old, new, precision)
 
 
 def _latest_maximum(kpi: Kpi) -> Decimal | None:

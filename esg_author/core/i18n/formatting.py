@@ -33,7 +33,10 @@ def round_half_up(number: Decimal, precision: int) -> Decimal:
 
 def format_number(number: Decimal, precision: int, lang: str) -> str:
     pattern = "#,##0" + ("." + "0" * precision if precision > 0 else "")
-    return format_decimal(round_half_up(number, precision), format=pattern, locale=BABEL_LOCALES[lang])
+    rounded = round_half_up(number, precision)
+    if rounded.is_zero():  # -0.004 rounds to -0.00, which Babel prints with its sign
+        rounded = rounded.copy_abs()
+    return format_decimal(rounded, format=pattern, locale=BABEL_LOCALES[lang])
 
 
 DATE_STYLES = ("default", "numerals")

@@ -2,8 +2,9 @@
 
 Languages are built in parallel processes (WeasyPrint is single-threaded and CPU-bound). Each
 worker reports progress as (lang, step) events on a queue; the caller turns them into a progress
-bar (CLI) or a progress dialog (GUI). A failure in one language is reported for that language
-with its message; the others still finish.
+bar (CLI) or a progress dialog (GUI). A failure in one language (including an output file that
+cannot be written, or a worker that dies) is reported for that language with its message; the
+others still finish.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import queue as queue_module
+import sys
+import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,9 +86,10 @@ def build_language(project: Project, project_path: Path, lang: str, formats: tup
         result.findings.extend(findings)
         result.seconds.update(seconds)
         report(lang, "html")
-        stylesheets = [template.folder / css for css in template.pdf_stylesheets]
+        stylesheets = [template.file(css) for css in template.pdf_stylesheets]
         pdf = render_pdf(html, template.folder, stylesheets, project.assets, lang)
-        atomic_write_bytes(pdf_path, pdf.data)
+        with _writing(pdf_path):
+            atomic_write_bytes(pdf_path, pdf.data)
         result.findings.extend(pdf.findings)
         result.pages = pdf.pages
         result.pdf_path = pdf_path
@@ -95,10 +100,21 @@ def build_language(project: Project, project_path: Path, lang: str, formats: tup
         html, findings, _ = render_language(project, lang, template, "html")
         if "pdf" not in formats:
             result.findings.extend(findings)
-        result.html_path = write_site(html, project, template, lang, html_path.parent.parent)
+        with _writing(html_path):
+            result.html_path = write_site(html, project, template, lang, html_path.parent.parent)
         result.seconds["site"] = time.perf_counter() - started
         report(lang, "site")
     return result
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """An output that cannot be written (a PDF open in Acrobat on Windows, a folder in the file's
+    place) is the user's to fix: one line naming it, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        raise RenderError(f"{path}: cannot write ({exc.strerror or exc}); is it open in another program?") from exc
 
 
 def build_project(project_path: Path, out_dir: Path | None = None, languages: list[str] | None = None,
@@ -107,7 +123,7 @@ def build_project(project_path: Path, out_dir: Path | None = None, languages: li
     """Build the given languages (default: all of the project's) into out_dir (default: beside it)."""
     project_path = Path(project_path)
     project = open_project(project_path)
-    languages = languages or list(project.meta.languages)
+    languages = list(dict.fromkeys(languages or project.meta.languages))  # "en,en" builds en once
     unknown = [lang for lang in languages if lang not in project.meta.languages]
     if unknown:
         raise RenderError(f"{project_path}: the project has no language {', '.join(unknown)} "
@@ -116,7 +132,8 @@ def build_project(project_path: Path, out_dir: Path | None = None, languages: li
     if bad_formats:
         raise RenderError(f"unknown output format {', '.join(bad_formats)}; use pdf and/or html")
     out_dir = Path(out_dir) if out_dir else project_path.parent
-    out_dir.mkdir(parents=True, exist_ok=True)
+    with _writing(out_dir):
+        out_dir.mkdir(parents=True, exist_ok=True)
     load_template(project.meta.template)  # fail once, early, on a broken template
     if not parallel or len(languages) == 1:
         return BuildResult([_guarded(project, project_path, lang, formats, out_dir, progress) for lang in languages])
@@ -143,34 +160,63 @@ def _worker(project_path: Path, lang: str, formats: tuple[str, ...], out_dir: Pa
     queue.put(("done", lang, result))
 
 
+def _start_method() -> str:
+    """fork only where it is safe: on Linux, from a process with no other thread.
+
+    macOS system frameworks break in a forked child, and forking a multi-threaded process (the Qt
+    GUI) copies locks other threads held. Elsewhere spawn: the worker is a top-level function whose
+    arguments pickle, so it starts fresh and imports what it needs.
+    """
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
 def _build_in_processes(project_path: Path, languages: list[str], formats: tuple[str, ...], out_dir: Path,
                         progress: ProgressCallback | None) -> list[LanguageBuild]:
-    # fork where available: workers inherit the already imported WeasyPrint and fonts.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    method = _start_method()
     ctx = multiprocessing.get_context(method)
     queue = ctx.Queue()
     workers = {lang: ctx.Process(target=_worker, args=(project_path, lang, formats, out_dir, queue), daemon=True)
                for lang in languages}
-    # Keep the collector from walking (and so copying) the parent's heap in every forked child.
-    gc.freeze()
+    if method == "fork":
+        # Keep the collector from walking (and so copying) the parent's heap in every forked child.
+        gc.freeze()
     try:
         for process in workers.values():
             process.start()
     finally:
-        gc.unfreeze()
+        if method == "fork":
+            gc.unfreeze()
     results: dict[str, LanguageBuild] = {}
-    while len(results) < len(languages):
-        try:
-            kind, lang, payload = queue.get(timeout=1.0)
-        except queue_module.Empty:  # nothing for a second: look for workers that died silently
-            for lang, process in workers.items():
-                if lang not in results and not process.is_alive() and process.exitcode not in (0, None):
-                    results[lang] = LanguageBuild(lang, error=f"the build process stopped (exit code {process.exitcode})")
-            continue
+
+    def handle(kind: str, lang: str, payload: Any) -> None:
         if kind == "progress" and progress:
             progress(lang, payload)
-        elif kind == "done":
+        elif kind == "done" and lang in workers:
             results[lang] = payload
+
+    while len(results) < len(workers):
+        try:
+            message = queue.get(timeout=1.0)
+        except queue_module.Empty:  # nothing for a second: look for workers that ended without a result
+            message = None
+        if message is not None:
+            handle(*message)
+            continue
+        ended = [lang for lang, process in workers.items() if lang not in results and not process.is_alive()]
+        if not ended:
+            continue
+        # A worker writes its result before it exits, so anything it sent is in the queue by now.
+        while True:
+            try:
+                handle(*queue.get_nowait())
+            except queue_module.Empty:
+                break
+        for lang in ended:
+            if lang not in results:
+                code = workers[lang].exitcode
+                results[lang] = LanguageBuild(lang, error=f"the build process stopped without a result (exit code {code})")
     for process in workers.values():
         process.join(timeout=10)
-    return [results[lang] for lang in languages]
+    return [results[lang] for lang in workers]

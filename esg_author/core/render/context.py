@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any, Literal
+from urllib.parse import quote, unquote
 
 from markupsafe import Markup
 
@@ -77,6 +78,9 @@ class _Resolver:
 
     def asset_url(self, name: str) -> str | None:
         if name not in self.project.assets:
+            # Markdown percent-encodes link targets (asset:管治.svg arrives as asset:%E7%AE%A1…).
+            name = unquote(name)
+        if name not in self.project.assets:
             return None
         return asset_url(name, self.output)
 
@@ -86,7 +90,9 @@ class _Resolver:
 
 
 def asset_url(name: str, output: OutputFormat) -> str:
-    return f"{PDF_ASSET_SCHEME}{name}" if output == "pdf" else f"assets/{name}"
+    # Percent-encoded: a name may hold spaces, CJK, '#' or '%'; the fetcher and browsers decode it.
+    quoted = quote(name, safe="")
+    return f"{PDF_ASSET_SCHEME}{quoted}" if output == "pdf" else f"assets/{quoted}"
 
 
 def section_title(project: Project, section_id: str, lang: str) -> str:
@@ -103,7 +109,7 @@ def xref_html(project: Project, section_id: str, lang: str, numbers: dict[str, s
 def build_context(project: Project, lang: str, output: OutputFormat,
                   markdown: SectionMarkdown | None = None) -> ReportContext:
     """Everything the template needs to print one language edition of the report."""
-    from esg_author.core.frameworks.index import build_index  # frameworks load lazily
+    from esg_author.core.frameworks.index import build_index, table_locations  # frameworks load lazily
 
     markdown = markdown or SectionMarkdown()
     meta = project.meta
@@ -112,7 +118,6 @@ def build_context(project: Project, lang: str, output: OutputFormat,
     findings: list[Finding] = []
     sections: list[dict[str, Any]] = []
     toc: list[dict[str, Any]] = []
-    table_locations: dict[str, str] = {}  # table id → section id where it is printed
     chapter_title = ""
 
     for section, depth in project.walk():
@@ -132,7 +137,6 @@ def build_context(project: Project, lang: str, output: OutputFormat,
                 if table is None:
                     findings.append(Finding(Severity.ERROR, "token.table", f"unknown KPI table {block.ref!r}", lang, section.id))
                     continue
-                table_locations.setdefault(table.id, section.id)
                 data = build_kpi_table(project, table, lang)
                 for kpi_id in data["missing"]:
                     findings.append(Finding(Severity.ERROR, "table.kpi", f"table {table.id!r} lists unknown KPI {kpi_id!r}", lang, section.id))
@@ -152,11 +156,13 @@ def build_context(project: Project, lang: str, output: OutputFormat,
         if depth <= 1:
             toc.append({"anchor": entry["anchor"], "number": entry["number"], "title": title, "depth": depth})
 
-    # Indices need every section's tables located first, so they are filled in afterwards.
+    # Tables are located by the one rule `esg-author index` and the gap checks use (the first
+    # section placing them in any language), so every edition's index agrees with them.
+    locations = table_locations(project)
     for entry in sections:
         for block in entry["blocks"]:
             if block["kind"] == "index":
-                index, index_findings = build_index(project, block["framework"], lang, numbers, table_locations)
+                index, index_findings = build_index(project, block["framework"], lang, numbers, locations)
                 findings.extend(index_findings)
                 block["index"] = index
 

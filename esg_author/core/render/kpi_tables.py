@@ -169,7 +169,7 @@ def _change_text(kpi: Kpi, years: list[int], lang: str) -> str:
         return "—"
     if kpi.is_percent:  # a change of a rate is stated in percentage points
         points = new.number - old.number
-        return _signed(format_number(points, 1, lang), points) + translations(lang).gettext(" pp")
+        return translations(lang).gettext("{value} pp").format(value=_signed(format_number(points, 1, lang), points))
     change = (new.number - old.number) / old.number * 100
     return _signed(format_number(change, 1, lang), change) + "%"
 

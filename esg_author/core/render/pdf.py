@@ -18,8 +18,10 @@ from pathlib import Path
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetchingError
 
 from esg_author.core.checks.findings import Finding, Severity
+from esg_author.core.errors import TemplateError
 from esg_author.core.model import Asset
 from esg_author.core.render.fetcher import RestrictedFetcher
 
@@ -67,7 +69,7 @@ def render_pdf(html: str, template_folder: Path, stylesheets: list[Path], assets
     font_config = font_config or FontConfiguration()
     with capture_weasyprint_log() as log:
         started = time.perf_counter()
-        css = [CSS(filename=str(path), url_fetcher=fetcher, font_config=font_config) for path in stylesheets]
+        css = [_stylesheet(path, template_folder, fetcher, font_config) for path in stylesheets]
         document = HTML(string=html, base_url=template_folder.as_uri() + "/", url_fetcher=fetcher).render(
             stylesheets=css, font_config=font_config)
         laid_out = time.perf_counter()
@@ -85,6 +87,18 @@ def render_pdf(html: str, template_folder: Path, stylesheets: list[Path], assets
         layout_seconds=laid_out - started,
         write_seconds=written - laid_out,
     )
+
+
+def _stylesheet(path: Path, template_folder: Path, fetcher: RestrictedFetcher,
+                font_config: FontConfiguration) -> CSS:
+    """A stylesheet loaded through the fetcher (CSS(filename=…) would open any file directly)."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(template_folder.resolve()):
+        raise TemplateError(path, "stylesheet is outside the template folder")
+    try:
+        return CSS(url=resolved.as_uri(), url_fetcher=fetcher, font_config=font_config)
+    except URLFetchingError as exc:
+        raise TemplateError(path, f"stylesheet cannot be loaded ({exc})") from exc
 
 
 def findings_from_log(messages: list[str], refused: list[str], lang: str) -> list[Finding]:

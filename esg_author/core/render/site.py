@@ -7,9 +7,13 @@ readers to the first language of the report.
 
 from __future__ import annotations
 
+import html as html_lib
+import os
 from pathlib import Path
 
+from esg_author.core.errors import ModelError, RenderError
 from esg_author.core.model import Project
+from esg_author.core.model.names import check_asset_name
 from esg_author.core.render.template import TemplateInfo
 from esg_author.core.storage.atomic import atomic_write_bytes, atomic_write_text
 
@@ -26,14 +30,33 @@ def write_site(html: str, project: Project, template: TemplateInfo, lang: str, s
     assets = folder / "assets"
     assets.mkdir(parents=True, exist_ok=True)
     for relative in (*template.html_stylesheets, *template.html_assets):
-        source = template.folder / relative
+        source = template.file(relative)  # TemplateError outside the template folder
         target = assets / Path(relative).name
         atomic_write_bytes(target, source.read_bytes())
     for asset in project.assets.values():
-        atomic_write_bytes(assets / asset.name, asset.data)
+        atomic_write_bytes(_asset_target(assets, asset.name), asset.data)
     index = folder / "index.html"
     atomic_write_text(index, html)
     first = project.meta.languages[0] if project.meta.languages else lang
     title = project.meta.title.get(first, "")
-    atomic_write_text(site_dir / "index.html", ROOT_INDEX.format(lang=first, title=title))
+    atomic_write_text(site_dir / "index.html", ROOT_INDEX.format(
+        lang=html_lib.escape(first, quote=True), title=html_lib.escape(title, quote=True)))
     return index
+
+
+def _asset_target(assets: Path, name: str) -> Path:
+    """Where an asset is written: always directly inside assets/, whatever its name says.
+
+    Names are checked when a project is opened and when an asset is added; this is the last line
+    of defence for a Project built some other way.
+    """
+    try:
+        check_asset_name(name)
+    except ModelError as exc:
+        raise RenderError(f"asset {name!r} cannot be written: {exc}") from None
+    target = assets / name
+    # Lexical, not resolve(): os.replace replaces a symlink itself, never what it points to.
+    folder = os.path.normpath(os.path.abspath(assets))
+    if os.path.dirname(os.path.normpath(os.path.abspath(target))) != folder or target.name != name:
+        raise RenderError(f"asset {name!r} would be written outside {assets}")
+    return target

@@ -2,10 +2,15 @@
 
 Templates run in Jinja2's sandbox with autoescape and StrictUndefined and see only the plain
 context of context.py. Their labels are translated with the report language's gettext catalog.
+
+A template is confined to its folder: its name (from the project) is a plain folder name, and
+every file its manifest names must resolve inside that folder, so neither a project nor a
+manifest can make a build read, or publish, another file of the user's computer.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +24,7 @@ from esg_author.core.i18n.catalogs import translations
 from esg_author.core.paths import templates_dir
 
 MANIFEST = "manifest.toml"
+TEMPLATE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
 @dataclass(frozen=True)
@@ -33,9 +39,32 @@ class TemplateInfo:
     html_assets: tuple[str, ...]
     fonts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lang → font families
 
+    def file(self, relative: str) -> Path:
+        """A file of this template, resolved; TemplateError unless it lies inside the folder."""
+        return confined_path(self.folder, relative, "file")
+
+
+MANIFEST_FILES = ("pdf_template", "html_template", "pdf_stylesheets", "html_stylesheets", "html_assets")
+
+
+def confined_path(folder: Path, relative: str, entry: str) -> Path:
+    """folder / relative with links and ".." resolved; refused unless it stays inside folder.
+
+    An absolute path or one that climbs out ("../x", a symbolic link to elsewhere) is an error
+    naming the manifest and its entry, never a file that is read or published.
+    """
+    root = folder.resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root):
+        raise TemplateError(root / MANIFEST, f"{entry} {relative!r} is outside the template folder")
+    return path
+
 
 def load_template(name: str, search_dir: Path | None = None) -> TemplateInfo:
-    folder = (search_dir or templates_dir()) / name
+    parent = search_dir or templates_dir()
+    if not isinstance(name, str) or not TEMPLATE_NAME_RE.fullmatch(name):
+        raise TemplateError(parent, f"invalid template name {name!r}: use letters, digits, '-' and '_' only")
+    folder = (parent / name).resolve()
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
         raise TemplateError(manifest_path, f"template {name!r} not found (no {MANIFEST})")
@@ -46,21 +75,35 @@ def load_template(name: str, search_dir: Path | None = None) -> TemplateInfo:
             name=name,
             folder=folder,
             title=str(data.get("title", name)),
-            pdf_template=str(data["pdf_template"]),
-            html_template=str(data["html_template"]),
-            pdf_stylesheets=tuple(data.get("pdf_stylesheets", [])),
-            html_stylesheets=tuple(data.get("html_stylesheets", [])),
-            html_assets=tuple(data.get("html_assets", [])),
+            pdf_template=_string(data["pdf_template"], "pdf_template"),
+            html_template=_string(data["html_template"], "html_template"),
+            pdf_stylesheets=_strings(data.get("pdf_stylesheets", []), "pdf_stylesheets"),
+            html_stylesheets=_strings(data.get("html_stylesheets", []), "html_stylesheets"),
+            html_assets=_strings(data.get("html_assets", []), "html_assets"),
             fonts=fonts,
         )
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError(manifest_path, f"invalid TOML: {exc}") from exc
     except (KeyError, TypeError) as exc:
         raise TemplateError(manifest_path, f"missing or invalid entry {exc}") from exc
-    for relative in (info.pdf_template, info.html_template, *info.pdf_stylesheets, *info.html_stylesheets):
-        if not (folder / relative).is_file():
-            raise TemplateError(manifest_path, f"names {relative!r}, which is not in the template folder")
+    for entry in MANIFEST_FILES:
+        value = getattr(info, entry)
+        for relative in (value,) if isinstance(value, str) else value:
+            if not confined_path(folder, relative, entry).is_file():
+                raise TemplateError(manifest_path, f"{entry} names {relative!r}, which is not in the template folder")
     return info
+
+
+def _string(value: object, entry: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise TypeError(f"{entry} (expected a file name)")
+    return value
+
+
+def _strings(value: object, entry: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise TypeError(f"{entry} (expected a list of file names)")
+    return tuple(_string(item, entry) for item in value)
 
 
 def make_environment(template: TemplateInfo, lang: str) -> SandboxedEnvironment:

@@ -13,6 +13,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+def _read_umask() -> int:
+    # os.umask can only be read by setting it; done once at import, before any worker thread
+    # writes files, because a thread creating a file in between would get mode 0o666/0o777.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _read_umask()
+
+
 def atomic_replace(target: Path, write: Callable[[Path], None]) -> None:
     """Call write(tmp_path) to produce the new content, then atomically move it onto target."""
     target = Path(target)
@@ -45,9 +56,7 @@ def _mode_for(target: Path) -> int:
     try:
         return target.stat().st_mode & 0o777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_UMASK
 
 
 def _fsync_file(path: Path) -> None:

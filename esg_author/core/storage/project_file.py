@@ -1,8 +1,9 @@
 """Read and write .esgproj files.
 
-Opening never modifies the file: it is copied into an in-memory database first and every check
-(header, application id, format version, integrity) runs on that copy. Saving writes a complete
-new database next to the target and moves it into place with the atomic-write helper.
+Opening never writes anything: the file's bytes are read into an in-memory database first and
+every check (header, application id, format version, integrity, model rules) runs on that copy.
+Saving writes a complete new database next to the target and moves it into place with the
+atomic-write helper; a file of an older format is first kept as a backup beside it.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import json
 import logging
 import shutil
 import sqlite3
+import struct
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from esg_author.core.errors import ProjectFormatError, ProjectSaveError
+from esg_author.core.errors import ModelError, ProjectFormatError, ProjectSaveError
 from esg_author.core.model import (
     Asset,
     DisclosureStatus,
@@ -32,6 +34,7 @@ from esg_author.core.model import (
     SectionText,
     ValueChange,
 )
+from esg_author.core.model.names import check_asset_name, find_case_collision
 from esg_author.core.storage.atomic import atomic_replace
 from esg_author.core.storage.migrations import migrate
 from esg_author.core.storage.schema import APPLICATION_ID, FORMAT_VERSION, SCHEMA, SQLITE_HEADER
@@ -39,6 +42,14 @@ from esg_author.core.storage.schema import APPLICATION_ID, FORMAT_VERSION, SCHEM
 logger = logging.getLogger(__name__)
 
 PROJECT_SUFFIX = ".esgproj"
+
+# Python's sqlite3 has Connection.deserialize only when SQLite was built with it (nearly always).
+_CAN_DESERIALIZE = hasattr(sqlite3.Connection, "deserialize")
+
+# Fields of the 100-byte SQLite file header (https://sqlite.org/fileformat.html#the_database_header).
+_HEADER_SIZE = 100
+_USER_VERSION_OFFSET = 60
+_APPLICATION_ID_OFFSET = 68
 
 
 # -- opening --------------------------------------------------------------------------------
@@ -51,15 +62,16 @@ def open_project(path: Path | str) -> Project:
     try:
         version = _check_identity(conn, path)
         if version < FORMAT_VERSION:
-            backup = backup_path_for(path, version)
-            shutil.copy2(path, backup)
-            logger.info("Migrating %s from format %d; backup kept at %s", path, version, backup)
+            # Migrated in memory only; save_project keeps the old file as a backup.
+            logger.info("Upgrading %s from format %d in memory", path, version)
             try:
                 migrate(conn, version)
             except (LookupError, sqlite3.Error) as exc:
                 raise ProjectFormatError(path, f"cannot upgrade from format {version}: {exc}") from exc
         try:
-            return _read_project(conn)
+            return _read_project(conn, path)
+        except ModelError as exc:
+            raise ProjectFormatError(path, f"the project content is inconsistent ({exc})") from exc
         except (KeyError, ValueError, TypeError, InvalidOperation, sqlite3.Error) as exc:
             raise ProjectFormatError(path, f"the project content is malformed ({exc})") from exc
     finally:
@@ -86,20 +98,25 @@ def _load_into_memory(path: Path) -> sqlite3.Connection:
     if path.is_dir():
         raise ProjectFormatError(path, "is a folder, not a project file")
     try:
+        # Opened for reading only. With deserialize SQLite never sees the path, so whatever Python
+        # can read opens: a Windows network path (\\server\share\…, which SQLite's URI form
+        # file://server/share/… refuses as "invalid uri authority"), '#', '?', CJK.
         with open(path, "rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+            data = handle.read() if _CAN_DESERIALIZE else handle.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise ProjectFormatError(path, f"cannot be read ({exc.strerror})") from exc
-    if header != SQLITE_HEADER:
+    if not data.startswith(SQLITE_HEADER):
         raise ProjectFormatError(path, "is not an esg-author project (not an SQLite database)")
     memory = sqlite3.connect(":memory:")
     try:
-        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            source.backup(memory)
-        finally:
-            source.close()
+        if _CAN_DESERIALIZE:
+            memory.deserialize(_without_wal_mode(data, path))
+        else:
+            _backup_through_uri(memory, path)
         result = memory.execute("PRAGMA integrity_check").fetchone()
+    except ProjectFormatError:
+        memory.close()
+        raise
     except sqlite3.DatabaseError as exc:
         memory.close()
         raise ProjectFormatError(path, f"the file is damaged ({exc})") from exc
@@ -107,6 +124,30 @@ def _load_into_memory(path: Path) -> sqlite3.Connection:
         memory.close()
         raise ProjectFormatError(path, f"the file is damaged ({result[0] if result else 'no result'})")
     return memory
+
+
+def _without_wal_mode(data: bytes, path: Path) -> bytes:
+    """The database bytes, readable from memory even if another tool switched the file to WAL
+    mode (esg-author saves in DELETE mode): SQLite cannot read a WAL-mode image without its WAL."""
+    if len(data) < _HEADER_SIZE or (data[18] != 2 and data[19] != 2):
+        return data
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise ProjectFormatError(
+            path, f"has changes another SQLite tool has not yet written into it ({wal.name}); "
+                  "close that tool, then open the project again")
+    patched = bytearray(data)
+    patched[18] = patched[19] = 1  # file format read/write versions: 1 = rollback journal
+    return bytes(patched)
+
+
+def _backup_through_uri(memory: sqlite3.Connection, path: Path) -> None:
+    """Fallback for an SQLite without deserialize; cannot open UNC paths (file://server/…)."""
+    source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        source.backup(memory)
+    finally:
+        source.close()
 
 
 def _check_identity(conn: sqlite3.Connection, path: Path) -> int:
@@ -125,7 +166,7 @@ def _check_identity(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
-def _read_project(conn: sqlite3.Connection) -> Project:
+def _read_project(conn: sqlite3.Connection, path: Path) -> Project:
     meta_rows = dict(conn.execute("SELECT key, value FROM meta").fetchall())
     meta_data = {key: json.loads(value) for key, value in meta_rows.items()}
     project = Project(meta=_meta_from_dict(meta_data))
@@ -141,6 +182,7 @@ def _read_project(conn: sqlite3.Connection) -> Project:
         project.sections.append(
             Section(section_id, parent_id, bool(numbered), texts.get(section_id, {}), json.loads(disclosures))
         )
+    _check_section_tree(project, path)
 
     for row in conn.execute(
         "SELECT id, grp, parent_id, dimension, unit, precision, codes, name, boundary, display_unit, formula "
@@ -184,7 +226,16 @@ def _read_project(conn: sqlite3.Connection) -> Project:
         project.statuses[(framework, code)] = DisclosureStatus(
             framework, code, status, json.loads(explanation), omission
         )
-    for name, media_type, data in conn.execute("SELECT name, media_type, data FROM assets"):
+    for name, media_type, data in conn.execute("SELECT name, media_type, data FROM assets ORDER BY name"):
+        try:
+            check_asset_name(name)
+        except ModelError as exc:
+            raise ProjectFormatError(path, f"asset {name!r}: {exc}") from None
+        other = find_case_collision(name, project.assets)
+        if other is not None:
+            raise ProjectFormatError(
+                path, f"asset {name!r}: differs from asset {other!r} only by case; the two files would "
+                      "collide on Windows and macOS")
         project.assets[name] = Asset(name, media_type, bytes(data))
     for factor_id, spec in conn.execute("SELECT id, spec FROM emission_factors"):
         data = json.loads(spec)
@@ -195,6 +246,27 @@ def _read_project(conn: sqlite3.Connection) -> Project:
         data = json.loads(spec)
         project.glossary.append(GlossaryTerm(data["forms"], bool(data.get("protected", True)), data.get("note", "")))
     return project
+
+
+def _check_section_tree(project: Project, path: Path) -> None:
+    """Every parent exists and no section is its own ancestor (a cycle would hide sections from
+    every walk of the tree and make removing them recurse forever)."""
+    parents = {section.id: section.parent_id for section in project.sections}
+    for section in project.sections:
+        if section.parent_id is None:
+            continue
+        if section.parent_id == section.id:
+            raise ProjectFormatError(path, f"section {section.id}: is its own parent")
+        if section.parent_id not in parents:
+            raise ProjectFormatError(path, f"section {section.id}: its parent {section.parent_id!r} does not exist")
+    for section in project.sections:
+        seen = {section.id}
+        parent = section.parent_id
+        while parent is not None:
+            if parent in seen:
+                raise ProjectFormatError(path, f"section {section.id}: the section tree has a cycle through {parent!r}")
+            seen.add(parent)
+            parent = parents[parent]
 
 
 def _meta_from_dict(data: dict[str, Any]) -> ReportMeta:
@@ -261,10 +333,44 @@ def save_project(project: Project, path: Path | str) -> None:
     path = Path(path)
     if not path.parent.is_dir():
         raise ProjectSaveError(path, "the folder does not exist")
+    _back_up_older_format(path)
     try:
         atomic_replace(path, lambda tmp: _write_database(project, tmp))
     except (OSError, sqlite3.Error) as exc:
         raise ProjectSaveError(path, str(exc)) from exc
+
+
+def _back_up_older_format(path: Path) -> None:
+    """Before an older-format project is replaced by the current format, keep it as it was."""
+    version = _saved_format_version(path)
+    if version is None or version >= FORMAT_VERSION:
+        return
+    backup = backup_path_for(path, version)
+    if backup.exists():
+        return  # the first backup is the original; later saves are already in the new format
+    try:
+        atomic_replace(backup, lambda tmp: shutil.copyfile(path, tmp))
+    except OSError as exc:
+        raise ProjectSaveError(path, f"cannot keep a backup of the format {version} file as {backup.name} "
+                                     f"({exc.strerror or exc}); nothing was saved") from exc
+    logger.info("Kept %s (format %d) as %s before saving in format %d", path, version, backup, FORMAT_VERSION)
+
+
+def _saved_format_version(path: Path) -> int | None:
+    """The format version of the esg-author project at path, read from the SQLite header, or
+    None when there is no such file or it is not an esg-author project."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(_HEADER_SIZE)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ProjectSaveError(path, f"cannot read the existing file ({exc.strerror or exc})") from exc
+    if len(header) < _HEADER_SIZE or not header.startswith(SQLITE_HEADER):
+        return None
+    (version,) = struct.unpack_from(">i", header, _USER_VERSION_OFFSET)
+    (app_id,) = struct.unpack_from(">I", header, _APPLICATION_ID_OFFSET)
+    return version if app_id == APPLICATION_ID else None
 
 
 def _write_database(project: Project, target: Path) -> None:

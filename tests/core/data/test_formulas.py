@@ -80,3 +80,18 @@ def test_evaluation_is_exact_and_missing_inputs_propagate():
     assert formulas.evaluate(parse_formula("a + missing"), scope) is None
     with pytest.raises(formulas.DivisionByZero):
         formulas.evaluate(parse_formula("a / (b - b)"), scope)
+
+
+@pytest.mark.parametrize("text", ["(" * 1000 + "1" + ")" * 1000, "-" * 3000 + "1", "sum(" * 500 + "1" + ")" * 500])
+def test_deep_nesting_is_a_formula_error_not_a_recursion_error(text):
+    with pytest.raises(FormulaError, match="formula nested too deeply"):
+        parse_formula(text)
+
+
+def test_a_very_long_chain_is_refused_before_anything_walks_it():
+    with pytest.raises(FormulaError, match="more than 200 operators"):
+        parse_formula("a" + " + a" * 3000)
+    # what people write still parses, and walking it works
+    assert parse_formula("(" * 100 + "a" + ")" * 100) == Ref("a")
+    assert parse_formula("-" * 100 + "a") is not None
+    assert formulas.kpi_ids(parse_formula("a" + " + b" * 150)) == ["a", "b"]

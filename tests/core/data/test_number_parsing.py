@@ -14,6 +14,8 @@ from esg_author.core.data.number_parsing import (
     is_percent_format,
     parse_cell_value,
     parse_text,
+    same_number,
+    stored_number,
     unit_code_for_text,
 )
 from esg_author.core.data.units import unit_codes, unit_label
@@ -150,3 +152,35 @@ def test_every_unit_label_is_recognised() -> None:
             found = unit_code_for_text(label)
             # Labels shared by two units (none today) would be reported by the unit-spelling build.
             assert found == code or unit_label(found or "", lang) == label, (code, lang, label, found)
+
+
+@pytest.mark.parametrize(("value", "number_format"), [
+    ("1e30", "General"), ("1e999999999", "General"), ("1e999999萬", "General"), ("1000000000000001", "General"),
+    ("99999999999999999999/5", "General"), (1e30, "General"), (1e27, "0%"), (1e14, "0.0%"), (10**20, "General"),
+])
+def test_absurd_magnitudes_are_not_numbers(value: object, number_format: str) -> None:
+    with pytest.raises(NotANumberError, match="number too large"):  # was: decimal.InvalidOperation
+        parse_cell_value(value, number_format)
+
+
+def test_the_largest_accepted_number() -> None:
+    assert parse_text("1e15") == ParsedEntry("number", Decimal("1000000000000000"))
+    assert parse_text("-1e15").number == Decimal("-1000000000000000")
+
+
+def test_stored_number_keeps_precision_plus_six_decimals_half_up() -> None:
+    assert stored_number(Decimal(1000) * 5 / 18, 2) == Decimal("277.77777778")
+    assert str(stored_number(Decimal("1.234"), 2)) == "1.234"  # short numbers stay as they are
+    assert str(stored_number(Decimal("100.0000000001"), 2)) == "100"
+    assert stored_number(Decimal("0.0000000049"), 0) == 0 and stored_number(Decimal("0.0000005"), 0) == Decimal("0.000001")
+    assert stored_number(Decimal("-0.0000005"), 0) == Decimal("-0.000001")  # half-up: ties away from zero
+    assert stored_number(Decimal("1234567890123456789012345.123456789012345"), 6) == \
+        Decimal("1234567890123456789012345.123456789012")  # more digits than Decimal's context: no error
+
+
+def test_same_number_survives_a_workbook_cell() -> None:
+    stored = Decimal("123456789012.12345678")
+    assert same_number(stored, Decimal(f"{float(stored):.16g}"), 2)  # openpyxl writes 16 digits
+    assert same_number(Decimal("277.7777777777777777777777778"), Decimal(repr(277.7777777777777777777777778)), 2)
+    assert not same_number(Decimal("1.5"), Decimal("1.50001"), 2)
+    assert not same_number(Decimal("999999999999999"), Decimal("999999999999998"), 0)

@@ -637,3 +637,82 @@ def test_spreadsheet_error_in_an_input_cell(project: Project, workbook_path: Pat
     _write_zip(workbook_path, parts)
     sheet, row = locate(workbook_path, "energy.fuel")
     assert reasons(import_workbook(project, workbook_path)) == [f"{sheet}!G{row}: energy.fuel: the cell shows the spreadsheet error #DIV/0!"]
+
+
+# -- converted values, magnitudes, derived KPIs after consolidation, formula injection -------------
+
+
+def test_converted_values_keep_precision_plus_six_decimals_and_survive_the_round_trip(
+        project: Project, workbook_path: Path, tmp_path: Path) -> None:
+    fill(workbook_path, {"energy.electricity": "1000 GJ"})  # 1000 × 5/18 MWh: 277.777… without end
+    result = import_workbook(project, workbook_path, now=NOW)
+    assert result.ok, reasons(result)
+    assert project.kpis["energy.electricity"].values[2025].number == Decimal("277.77777778")  # 2 + 6 decimals, half-up
+    # a value stored with more digits than a cell holds (typed, or from an older version) exports as a double
+    project.kpis["energy.fuel"].values[2025] = KpiValue("number", Decimal("277.7777777777777777777777778"))
+    project.kpis["ghg.scope1"].values[2025] = KpiValue("number", Decimal("123456789012.12345678"))
+    again = tmp_path / "again.xlsx"
+    export_workbook(project, again, now=NOW)
+    sheet, row = locate(again, "energy.electricity")
+    assert openpyxl.load_workbook(again)[sheet].cell(row, 7).value == 277.77777778
+    result = import_workbook(project, again, dry_run=True, now=NOW)  # the untouched workbook changes nothing
+    assert result.ok and result.changes == [], [(c.kpi_id, c.new.number) for c in result.changes]
+    assert result.unchanged == 4  # the three numbers and waste.paper N/A
+
+
+def test_absurd_magnitudes_are_problems_not_crashes(project: Project, workbook_path: Path) -> None:
+    fill(workbook_path, {"energy.electricity": "1e30", "energy.fuel": 2e15, "emp.female_share": 1e27,
+                         "ghg.scope1": "1e12 kt"}, formats={"emp.female_share": "0%"})
+    result = import_workbook(project, workbook_path, now=NOW)  # was: decimal.InvalidOperation
+    problems = {(p.sheet, p.cell): p.reason for p in result.problems}
+    assert not result.applied and len(problems) == 4, reasons(result)
+    where = {kpi_id: (sheet, f"G{row}") for kpi_id in ("energy.electricity", "energy.fuel", "emp.female_share", "ghg.scope1")
+             for sheet, row in [locate(workbook_path, kpi_id)]}
+    assert problems[where["energy.electricity"]].startswith("energy.electricity: number too large: '1e30';")
+    assert problems[where["emp.female_share"]].startswith("emp.female_share: number too large: 1e+27 (a percentage);")
+    assert problems[where["energy.fuel"]].startswith("energy.fuel: number too large: 2000000000000000;")
+    assert "'kt' after the number is not a unit" in problems[where["ghg.scope1"]]
+
+
+def test_consolidation_recomputes_derived_kpis(project: Project) -> None:
+    from esg_author.core.checks.kpi_rules import check_project
+
+    project.kpis["ghg.intensity"] = Kpi("ghg.intensity", {"en": "GHG intensity"}, "tCO2e_per_person", "environment",
+                                        precision=2, formula="ghg.scope1 / emp.total",
+                                        values={2025: KpiValue("number", Decimal("0.05"))})
+    project.kpis["ghg.scope1"].values[2025] = KpiValue("number", Decimal("5"))
+    project.kpis["emp.total"].values[2025] = KpiValue("number", Decimal("100"))
+    for name, (scope1, employees) in {"Hong Kong": ("3.5", "41"), "Shenzhen": ("8", "60")}.items():
+        project.kpis["ghg.scope1"].entity_values[name] = {2025: KpiValue("number", Decimal(scope1))}
+        project.kpis["emp.total"].entity_values[name] = {2025: KpiValue("number", Decimal(employees))}
+    result = consolidate(project, 2025, now=NOW)
+    stack = UndoStack(project)
+    stack.execute(CompositeCommand(list(result.commands)))
+    assert project.kpis["ghg.scope1"].values[2025].number == Decimal("11.5")
+    assert project.kpis["ghg.intensity"].values[2025].number == Decimal("0.11")  # 11.5 / 101, was left at 0.05
+    assert not [f for f in check_project(project) if f.location == "ghg.intensity"]
+    stack.undo()  # one step undoes the sums and the recomputed intensity
+    assert project.kpis["ghg.intensity"].values[2025].number == Decimal("0.05")
+
+
+def test_text_that_looks_like_a_formula_stays_text(project: Project, tmp_path: Path) -> None:
+    name = '=HYPERLINK("http://x","y")'
+    project.kpis["emp.total"].name = {"en": name, "zh-Hant": "+1", "zh-Hans": "@SUM(A1)"}
+    project.kpis["waste.paper"].values[2025] = KpiValue("not_applicable", reason={"en": "=1+1"})
+    project.meta.company["en"] = "=cmd|' /C calc'!A0"
+    path = tmp_path / "collect.xlsx"
+    export_workbook(project, path, now=NOW)
+    for part, data in _zip_parts(path).items():
+        assert b"<f>" not in data, part  # no formula anywhere in the file
+    workbook = openpyxl.load_workbook(path)
+    found = set()
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value in (name, "+1", "@SUM(A1)", "=1+1", "=cmd|' /C calc'!A0"):
+                    assert cell.data_type == "s" and cell.quotePrefix, (sheet.title, cell.coordinate)
+                    found.add((sheet.title, cell.value))
+    assert {(sheet, value) for sheet, value in found if value == name} == {("people", name), (DEFINITIONS_SHEET, name)}
+    assert ("environment", "=1+1") in found and (META_SHEET, "=cmd|' /C calc'!A0") in found
+    result = import_workbook(project, path, now=NOW)  # the company and the reason read back as they were
+    assert result.ok and result.changes == [], reasons(result)

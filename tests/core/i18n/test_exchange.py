@@ -212,3 +212,71 @@ def test_xlsx_text_starting_with_an_equals_sign_stays_text(tmp_path):
     document = ExchangeDocument("zh-Hant", "en", [ExchangeUnit("a/0/12345678", "=SUM(A1)", "=1+1", "translated")])
     write_exchange_file(document, path)
     assert read_exchange_file(path).units == [ExchangeUnit("a/0/12345678", "=SUM(A1)", "=1+1", "translated")]
+
+
+# -- control characters, damaged files, deep nesting -------------------------------------------------
+
+# Word's manual line break (U+000B) and page break (U+000C), a lone CR and a stray U+0001, as pasted.
+PASTED_BODY = "第一行\x0b第二行\x0c第三\r行\x01。"
+
+
+@pytest.mark.parametrize("suffix", [".xlf", ".po", ".xlsx"])
+def test_control_characters_are_replaced_noted_and_the_round_trip_works(project, tmp_path, suffix):
+    project.section("env-data").texts["zh-Hant"] = SectionText("數\x0b據", PASTED_BODY)
+    document = build_export(project, "en", section_ids=["env-data"])
+    title, body = document.units
+    assert title.source == "數 據" and body.source == "第一行\n第二行\n第三\n行。"  # a title stays one line
+    assert all("control characters" in " ".join(unit.notes) for unit in (title, body))
+    path = tmp_path / f"en{suffix}"
+    write_exchange_file(document, path)  # was: XML that is not well-formed, or IllegalCharacterError
+    if suffix == ".xlf":
+        ET.parse(path)  # well-formed for every XML parser, not only ours
+    read_back = read_exchange_file(path)
+    assert [unit.source for unit in read_back.units] == ["數 據", "第一行\n第二行\n第三\n行。"]
+    # the translator answers; the unit ids still match the project's source, which keeps its characters
+    translated = [type(unit)(unit.id, unit.source, text, "translated")
+                  for unit, text in zip(read_back.units, ("Data\x0b", "Line one\x0bline two."), strict=True)]
+    read_back.units = translated
+    report = apply_import(project, read_back, path)
+    assert report.problems == [] and len(report.applied) == 2
+    UndoStack(project).execute(report.command)
+    text = project.section("env-data").texts["en"]
+    assert (text.title, text.body) == ("Data ", "Line one\nline two.")  # control characters never enter the project
+    assert project.section("env-data").texts["zh-Hant"].body == PASTED_BODY
+
+
+def test_a_document_with_a_control_character_is_refused_naming_the_unit(tmp_path):
+    from esg_author.core.i18n.exchange import ExchangeDocument, ExchangeUnit
+
+    document = ExchangeDocument("zh-Hant", "en", [ExchangeUnit("a/0/12345678", "x\x07y")])
+    for name in ("f.xlf", "f.xlsx"):
+        with pytest.raises(ExchangeError, match=r"unit a/0/12345678: the source holds the control character U\+0007"):
+            write_exchange_file(document, tmp_path / name)
+        assert not (tmp_path / name).exists()
+
+
+def test_a_damaged_xlsx_is_one_error_naming_the_file(project, tmp_path):
+    path = tmp_path / "en.xlsx"
+    write_exchange_file(build_export(project, "en"), path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet[: len(sheet) // 2]  # cut off, as by an interrupted copy
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with pytest.raises(ExchangeError, match="cannot read the workbook") as info:  # was: a ParseError traceback
+        read_exchange_file(path)
+    assert info.value.path == path
+
+
+def test_deeply_nested_inline_elements_are_refused(project, tmp_path):
+    path = tmp_path / "en.xlf"
+    write_exchange_file(build_export(project, "en"), path)
+    text = path.read_text(encoding="utf-8")
+    nested = "<mrk mtype='x-a'>" * 2000 + "deep" + "</mrk>" * 2000
+    text = text.replace("<source xml:lang=\"zh-Hant\">數據</source>",
+                        f"<source xml:lang=\"zh-Hant\">數據</source><target>{nested}</target>", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ExchangeError, match="nested more than 100 levels"):  # was: RecursionError
+        read_exchange_file(path)

@@ -11,6 +11,12 @@ missing inline code, unknown unit id, source changed since export, text that wou
 section's structure) and leave the project as it was; no unit is ever half applied. A section
 records the current source fingerprint only when all of its units are translated from the current
 source, so a partial import leaves it stale. The caller saves only when something changed.
+
+Characters XML 1.0 forbids (control characters such as Word's manual line break U+000B, pasted
+into a section) never reach a file: exchange_safe() turns U+000B, U+000C and a lone CR into a
+line break (in paragraphs, list items and footnotes) or a space (titles, headings, table cells,
+quotes), removes the others, and the unit says so in a note. PO and XLSX get the same text, so
+the three formats agree. Translations read back are cleaned the same way.
 """
 
 from __future__ import annotations
@@ -35,6 +41,13 @@ from esg_author.core.i18n.translation_units import fingerprint, is_empty, source
 from esg_author.core.model import LANGUAGES, Project, Section, SectionText
 
 UNIT_STATES = ("new", "translated", "needs-review", "final")
+# Segment kinds that may span lines (see segments.py); the others are one line in the Markdown.
+MULTILINE_KINDS = ("paragraph", "item", "footnote")
+# XML 1.0 allows tab, LF, CR and U+0020 upwards except surrogates, U+FFFE and U+FFFF; openpyxl
+# refuses the same C0 controls. U+000B/U+000C are line breaks (Word's manual line break, page
+# break) and are mapped, not removed.
+_XML_FORBIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_BREAKS_RE = re.compile("[\x0b\x0c\r]")
 FORMATS = ("xliff", "po", "xlsx")
 SUFFIXES = {".xlf": "xliff", ".xliff": "xliff", ".po": "po", ".xlsx": "xlsx"}
 
@@ -80,7 +93,7 @@ def build_export(project: Project, target_lang: str, source_lang: str | None = N
     if target_lang == source_language(project):
         raise ModelError(f"{target_lang} is the project's source language; it is written, not translated "
                          "(change meta option source_language to translate into it)")
-    document = ExchangeDocument(source_lang, target_lang, original=original)
+    document = ExchangeDocument(source_lang, target_lang, original=exchange_safe(original, multiline=False)[0])
     sections = [project.section(i) for i in section_ids] if section_ids else [s for s, _ in project.walk()]
     for section in sections:
         document.units.extend(_section_units(project, section, source_lang, target_lang))
@@ -114,8 +127,55 @@ def _section_units(project: Project, section: Section, source_lang: str, target_
     return units
 
 
+def exchange_safe(text: str, multiline: bool = True) -> tuple[str, bool]:
+    """text without the characters XML 1.0 forbids, and whether any had to be replaced.
+
+    U+000B, U+000C (Word's manual line and page break) and a CR on its own become a line break
+    where the text may span lines, else a space; other forbidden characters are removed. CRLF
+    becomes LF without counting as a change (fingerprints ignore line ends too).
+    """
+    text = text.replace("\r\n", "\n")
+    if not _BREAKS_RE.search(text) and not _XML_FORBIDDEN_RE.search(text):
+        return text, False
+    cleaned = _XML_FORBIDDEN_RE.sub("", _BREAKS_RE.sub("\n" if multiline else " ", text))
+    return cleaned, True
+
+
+def forbidden_character(text: str) -> str | None:
+    """The first character of text that XML 1.0 (and so XLIFF and XLSX) cannot hold, or None."""
+    match = _XML_FORBIDDEN_RE.search(text)
+    return match.group() if match else None
+
+
+def check_writable(document: ExchangeDocument, path: Path) -> None:
+    """ExchangeError naming the unit when a text still holds a character XML 1.0 forbids.
+
+    build_export() replaces such characters; this keeps a document built some other way from
+    producing a file that is not well-formed (or an openpyxl traceback).
+    """
+    bad = forbidden_character(document.original)
+    if bad is not None:
+        raise ExchangeError(path, None, f"the project name holds the control character U+{ord(bad):04X}, "
+                                        "which exchange files cannot hold")
+    for unit in document.units:
+        for what, text in (("id", unit.id), ("source", unit.source), ("target", unit.target),
+                           *(("note", note) for note in unit.notes)):
+            bad = forbidden_character(text)
+            if bad is not None:
+                raise ExchangeError(path, ascii(unit.id)[1:-1], f"the {what} holds the control character "
+                                    f"U+{ord(bad):04X}, which exchange files cannot hold")
+
+
 def _unit(project: Project, uid: str, source: str, target: str, state: str, kind: str, target_lang: str) -> ExchangeUnit:
     notes = []
+    multiline = kind in MULTILINE_KINDS
+    source, source_cleaned = exchange_safe(source, multiline)
+    target, target_cleaned = exchange_safe(target, multiline)
+    for what, cleaned in (("source text", source_cleaned), ("current translation", target_cleaned)):
+        if cleaned:
+            notes.append(f"The {what} holds control characters an exchange file cannot store (such as Word's "
+                         f"manual line break); this file shows them as {'line breaks' if multiline else 'spaces'} "
+                         "and leaves out any others.")
     codes = list(code_texts(source).elements())
     if codes:
         notes.append("Keep these codes unchanged: " + "  ".join(codes))
@@ -123,7 +183,7 @@ def _unit(project: Project, uid: str, source: str, target: str, state: str, kind
         forms = [form for lang, form in term.forms.items() if form and lang != target_lang and _mentions(source, form)]
         if forms and term.forms.get(target_lang):
             notes.append(f"Glossary: {forms[0]} → {term.forms[target_lang]}" + (f" ({term.note})" if term.note else ""))
-    return ExchangeUnit(uid, source, target, state, tuple(notes), kind)
+    return ExchangeUnit(uid, source, target, state, tuple(exchange_safe(note)[0] for note in notes), kind)
 
 
 def _mentions(text: str, form: str) -> bool:
@@ -207,8 +267,12 @@ def _import_section(section: Section, units: list[ExchangeUnit], document: Excha
     if source.title.strip():
         pieces["title"] = source.title
     good: dict[str, ExchangeUnit] = {}
+    kinds = {str(s.index): s.kind for s in source_body.segments}
     for unit in units:
         _section, position, digest = unit.id.rsplit("/", 2)
+        # A PO or XLSX file can bring control characters back; they never enter the project.
+        cleaned = exchange_safe(unit.target, kinds.get(position) in MULTILINE_KINDS)[0]
+        unit = ExchangeUnit(unit.id, unit.source, cleaned, unit.state, unit.notes, unit.kind)
         reason = _unit_problem(unit, position, digest, pieces, source_body)
         if reason == "":
             report.untranslated += 1

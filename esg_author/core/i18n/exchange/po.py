@@ -5,7 +5,9 @@ entry lists its codes in an extracted comment, `#. tokens: [[kpi:emp.total]] ** 
 import checks that msgstr has exactly those codes, as msgfmt's python-brace-format check does for
 `{placeholders}`. States: an empty msgstr is new, the fuzzy flag is needs-review, any other
 translation is translated. The languages are in the header: Language (target) and
-X-Source-Language. Reading uses Babel's PO parser with invalid entries refused.
+X-Source-Language. Reading uses Babel's PO parser with invalid entries refused. Control
+characters are replaced by build_export() as for XLIFF and XLSX (see exchange/__init__.py), so
+the three formats carry the same text.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ _HEADER_RE = re.compile(r'^"(Language|X-Source-Language|Project-Id-Version): *([
 
 
 def _quote(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
+    # A CR on its own would end the line for some PO editors; build_export() leaves none, but escape it anyway.
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r")
     lines = escaped.split("\n")
     if len(lines) == 1:
         return f'"{escaped}"'

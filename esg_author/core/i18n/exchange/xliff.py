@@ -23,13 +23,14 @@ from defusedxml.common import DefusedXmlException
 
 from esg_author import __version__
 from esg_author.core.errors import ExchangeError
-from esg_author.core.i18n.exchange import ExchangeDocument, ExchangeUnit
+from esg_author.core.i18n.exchange import ExchangeDocument, ExchangeUnit, check_writable
 from esg_author.core.i18n.segments import InlineCode, inline_parts
 from esg_author.core.storage import atomic_write_bytes
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 MAX_BYTES = 50 * 1024 * 1024  # an export of a whole report is a few MB
+MAX_NESTING = 100  # inline elements inside each other; real files nest two or three deep
 
 TO_XLIFF_STATE = {"new": "new", "translated": "translated", "needs-review": "needs-review-translation", "final": "final"}
 FROM_XLIFF_STATE = {
@@ -92,6 +93,7 @@ def _fill(element: ET.Element, text: str) -> None:
 
 
 def write(document: ExchangeDocument, path: Path) -> None:
+    check_writable(document, path)  # a control character would make the file not well-formed
     root = to_tree(document)
     _indent(root)
     data = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
@@ -141,12 +143,15 @@ def read(path: Path) -> ExchangeDocument:
         source_element = element.find(_q("source"))
         if source_element is None:
             raise ExchangeError(path, ident, "the unit has no <source>")
-        source = _text(source_element, {})
-        source_codes = {str(c.pair if c.pair is not None else c.id) + c.kind: c for c in _codes(source)}
-        target_element = element.find(_q("target"))
-        target, state = "", "new"
+        try:
+            source = _text(source_element, {})
+            source_codes = {str(c.pair if c.pair is not None else c.id) + c.kind: c for c in _codes(source)}
+            target_element = element.find(_q("target"))
+            target = _text(target_element, source_codes) if target_element is not None else ""
+        except _TooDeep:
+            raise ExchangeError(path, ident, f"inline elements are nested more than {MAX_NESTING} levels deep") from None
+        state = "new"
         if target_element is not None:
-            target = _text(target_element, source_codes)
             raw_state = target_element.get("state", "translated" if target.strip() else "new")
             state = FROM_XLIFF_STATE.get(raw_state, raw_state)
             if element.get("approved") == "yes" and state == "translated":
@@ -159,8 +164,14 @@ def _codes(text: str) -> list[InlineCode]:
     return [p for p in inline_parts(text) if isinstance(p, InlineCode)]
 
 
-def _text(element: ET.Element, source_codes: dict[str, InlineCode]) -> str:
+class _TooDeep(Exception):
+    """Inline elements nested beyond MAX_NESTING: a hostile or broken file, not a translation."""
+
+
+def _text(element: ET.Element, source_codes: dict[str, InlineCode], depth: int = 0) -> str:
     """Markdown of a <source>/<target>: text plus each inline element's code (see module doc)."""
+    if depth > MAX_NESTING:
+        raise _TooDeep
     out = [element.text or ""]
     for child in element:
         tag = child.tag.rsplit("}", 1)[-1]
@@ -174,8 +185,9 @@ def _text(element: ET.Element, source_codes: dict[str, InlineCode]) -> str:
             out.append(content)
         elif tag == "g":  # a paired code some tools write: its codes come from the source by id
             opener, closer = source_codes.get(ident + "open"), source_codes.get(ident + "close")
-            out.append((opener.text if opener else "") + _text(child, source_codes) + (closer.text if closer else ""))
+            out.append((opener.text if opener else "") + _text(child, source_codes, depth + 1)
+                       + (closer.text if closer else ""))
         else:  # <mrk> and unknown wrappers: keep their text
-            out.append(_text(child, source_codes))
+            out.append(_text(child, source_codes, depth + 1))
         out.append(child.tail or "")
     return "".join(out)

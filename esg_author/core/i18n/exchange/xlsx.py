@@ -17,9 +17,10 @@ import re
 import zipfile
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from esg_author.core.errors import ExchangeError
-from esg_author.core.i18n.exchange import UNIT_STATES, ExchangeDocument, ExchangeUnit
+from esg_author.core.i18n.exchange import UNIT_STATES, ExchangeDocument, ExchangeUnit, check_writable
 from esg_author.core.i18n.segments import InlineCode, inline_parts
 from esg_author.core.storage import atomic_write_bytes
 
@@ -39,6 +40,7 @@ def write(document: ExchangeDocument, path: Path) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    check_writable(document, path)  # openpyxl refuses control characters with a traceback
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET
@@ -114,32 +116,40 @@ def read(path: Path) -> ExchangeDocument:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise ExchangeError(path, None, f"cannot read the workbook: {exc}") from exc
+        raise ExchangeError(path, None, f"cannot read the workbook ({type(exc).__name__}: {exc})") from exc
     try:
-        if SHEET not in workbook.sheetnames:
-            raise ExchangeError(path, None, f"no sheet named {SHEET!r} (export the file from esg-author)")
-        rows = workbook[SHEET].iter_rows(values_only=True)
-        header = [str(v or "").strip() for v in next(rows, ())]
-        if len(header) < 4 or header[0] != "Unit ID" or not header[1].startswith("Source") \
-                or not header[2].startswith("Target") or header[3] != "State":
-            raise ExchangeError(path, None, f"sheet {SHEET!r} row 1 must be: {' | '.join(HEADINGS)}")
-        languages = [_LANG_RE.search(header[i]) for i in (1, 2)]
-        if not all(languages):
-            raise ExchangeError(path, None, "the Source and Target headings must name their language, e.g. \"Target (en)\"")
-        source_lang, target_lang = (m.group(1) for m in languages if m is not None)
-        document = ExchangeDocument(source_lang, target_lang, original=path.name)
-        for number, row in enumerate(rows, start=2):
-            values = [_cell_text(v) for v in (list(row) + [None] * 5)[:5]]
-            if not any(values[:4]):
-                continue
-            ident, source, target, state = values[:4]
-            if not ident:
-                raise ExchangeError(path, f"row {number}", "the Unit ID is empty")
-            state = state.strip().lower() or ("translated" if target.strip() else "new")
-            document.units.append(ExchangeUnit(ident.strip(), source, target, state))
-        return document
+        return _read_rows(path, workbook)
+    except ExchangeError:
+        raise
+    except Exception as exc:  # read_only: rows are parsed lazily, so a damaged sheet fails here
+        raise ExchangeError(path, None, f"cannot read the workbook ({type(exc).__name__}: {exc})") from exc
     finally:
         workbook.close()
+
+
+def _read_rows(path: Path, workbook: Any) -> ExchangeDocument:
+    if SHEET not in workbook.sheetnames:
+        raise ExchangeError(path, None, f"no sheet named {SHEET!r} (export the file from esg-author)")
+    rows = workbook[SHEET].iter_rows(values_only=True)
+    header = [str(v or "").strip() for v in next(rows, ())]
+    if len(header) < 4 or header[0] != "Unit ID" or not header[1].startswith("Source") \
+            or not header[2].startswith("Target") or header[3] != "State":
+        raise ExchangeError(path, None, f"sheet {SHEET!r} row 1 must be: {' | '.join(HEADINGS)}")
+    languages = [_LANG_RE.search(header[i]) for i in (1, 2)]
+    if not all(languages):
+        raise ExchangeError(path, None, "the Source and Target headings must name their language, e.g. \"Target (en)\"")
+    source_lang, target_lang = (m.group(1) for m in languages if m is not None)
+    document = ExchangeDocument(source_lang, target_lang, original=path.name)
+    for number, row in enumerate(rows, start=2):
+        values = [_cell_text(v) for v in (list(row) + [None] * 5)[:5]]
+        if not any(values[:4]):
+            continue
+        ident, source, target, state = values[:4]
+        if not ident:
+            raise ExchangeError(path, f"row {number}", "the Unit ID is empty")
+        state = state.strip().lower() or ("translated" if target.strip() else "new")
+        document.units.append(ExchangeUnit(ident.strip(), source, target, state))
+    return document
 
 
 def _cell_text(value: object) -> str:
