@@ -52,6 +52,7 @@ def test_every_font_is_embedded(demo_build, lang):
     assert fonts and all(fonts.values()), fonts
     expected = {"zh-Hant": "CJK-HK", "zh-Hans": "CJK-SC", "en": "Noto-Sans"}[lang]
     assert any(expected in name for name in fonts)
+    assert not [name for name in fonts if "CJK" in name and "Oblique" in name]  # no fake italic Chinese
 
 
 def _outline_pages(reader: PdfReader) -> dict[str, int]:
