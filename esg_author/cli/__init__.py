@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -84,6 +85,12 @@ def _wants_gui(args: list[str]) -> bool:
 
 
 def _open_gui(args: list[str]) -> int:
+    if sys.platform.startswith("linux") and not any(
+            os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        # Qt would abort the process; say what is wrong instead.
+        print("esg-author: error: no display for the desktop window; use a command (esg-author --help)",
+              file=sys.stderr)
+        return 1
     try:
         from esg_author.gui.app import run_app
     except ImportError as exc:
