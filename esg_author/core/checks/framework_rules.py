@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from esg_author.core.checks.findings import Finding, Severity
 from esg_author.core.frameworks.catalogue import Disclosure, Framework, UnknownDisclosureError
-from esg_author.core.frameworks.index import ROW_KINDS, index_rows, table_locations
+from esg_author.core.frameworks.index import OMISSION_REASONS, ROW_KINDS, index_rows, table_locations
 from esg_author.core.frameworks.registry import FrameworkRegistry, UnknownFrameworkError, default_registry
 from esg_author.core.model import Kpi, Project
 
@@ -41,6 +41,12 @@ def check_project(project: Project) -> list[Finding]:
                     f"but no section, KPI or table answers it and no explanation is given", location=where))
             elif row.status in ("not_applicable", "omitted", "partly_disclosed"):
                 findings.extend(_missing_explanations(project, framework, disclosure, row.status))
+                reason = project.statuses[(framework.id, disclosure.code)].omission_reason
+                if row.status == "omitted" and framework.id.startswith("gri-") and reason not in OMISSION_REASONS:
+                    findings.append(Finding(
+                        Severity.ERROR, "framework.omission-reason",
+                        f"{disclosure.code} is omitted; GRI requires one of its reasons for omission "
+                        f"({', '.join(OMISSION_REASONS)}), not {reason!r}", location=where))
             for section_id in row.section_ids if row.status in ("disclosed", "partly_disclosed") else ():
                 if _is_empty(project, section_id):
                     findings.append(Finding(

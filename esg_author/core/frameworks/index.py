@@ -33,6 +33,15 @@ Place = tuple[str, str]
 """Where a disclosure is answered: (section id, KPI table id or "" for the section text)."""
 
 
+OMISSION_REASONS = {
+    # GRI 1's reasons for omission; the index prints the reason before the explanation.
+    "not_applicable": N_("Not applicable"),
+    "legal_prohibitions": N_("Legal prohibitions"),
+    "confidentiality": N_("Confidentiality constraints"),
+    "information_unavailable": N_("Information unavailable or incomplete"),
+}
+
+
 @dataclass(frozen=True)
 class IndexRow:
     code: str
@@ -152,7 +161,7 @@ def build_index(project: Project, framework_id: str, lang: str, numbers: dict[st
             "status": row.status,
             "status_label": _(STATUS_LABELS[row.status]),
             "references": references if row.status in ("disclosed", "partly_disclosed") else [],
-            "explanation": row.explanation,
+            "explanation": _explanation(project, framework.id, disclosure.code, row.explanation, _),
         })
     meta = project.meta
     statement = ""
@@ -180,6 +189,14 @@ def _group_title(framework: Framework, parent: Disclosure | None, lang: str) -> 
     if parent.kind in ("aspect",):
         return f"{parent.code} {title}"
     return title
+
+
+def _explanation(project: Project, framework_id: str, code: str, explanation: str, _: Any) -> str:
+    status = project.statuses.get((framework_id, code))
+    reason = OMISSION_REASONS.get(status.omission_reason) if status and status.status == "omitted" else None
+    if not reason:
+        return explanation
+    return _("{reason}: {explanation}").format(reason=_(reason), explanation=explanation) if explanation else _(reason)
 
 
 def _reference(project: Project, place: Place, lang: str, numbers: dict[str, str]) -> dict[str, str]:
