@@ -8,6 +8,7 @@ through Jinja as template source.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from html import escape
 from typing import Any, Literal
 from urllib.parse import quote, unquote
@@ -22,9 +23,11 @@ from esg_author.core.i18n.formatting import (
     HTML_LANGS,
     format_date,
     format_kpi_value,
+    format_money,
     format_period,
+    round_half_up,
 )
-from esg_author.core.model import Project, localized
+from esg_author.core.model import Kpi, KpiValue, Project, localized
 from esg_author.core.render.kpi_tables import build_kpi_table
 from esg_author.core.render.markdown import SectionMarkdown
 
@@ -63,6 +66,9 @@ class _Resolver:
         if value is None:
             return None
         number_only = format_kpi_value(kpi, value, self.lang, with_unit=False)
+        money = money_in_text(kpi, value, self.lang)
+        if money is not None:
+            return f'<span class="kpi" data-kpi="{escape(kpi_id)}"><span class="kpi-number">{escape(money)}</span></span>'
         if value.kind == "number":
             unit = "%" if kpi.is_percent else unit_label(kpi.display_unit or kpi.unit, self.lang)
             spacer = "" if kpi.is_percent or self.lang != "en" else " "
@@ -87,6 +93,24 @@ class _Resolver:
     def container_title(self, kind: str, title: str) -> str:
         label = escape(self._("Case"))
         return f'<span class="case-label">{label}</span> {escape(title)}' if title else label
+
+
+# Money KPIs in running text read as the seeds write them (RMB2,385 thousand / 人民幣238.5萬元),
+# not as a number followed by the table's unit label ("2,385 RMB thousand"). unit → (power of
+# ten of the stored unit, magnitude used in English, magnitude used in Chinese).
+_MONEY_UNITS = {"RMB": (0, 0, 0), "RMB_thousand": (3, 3, 4), "RMB_ten_thousand": (4, 3, 4), "RMB_million": (6, 6, 8)}
+
+
+def money_in_text(kpi: Kpi, value: KpiValue, lang: str) -> str | None:
+    """A money KPI's value worded for running text, or None for any other KPI."""
+    if value.kind != "number" or value.number is None or kpi.display_unit or kpi.unit not in _MONEY_UNITS:
+        return None
+    power, english, chinese = _MONEY_UNITS[kpi.unit]
+    amount = round_half_up(value.number, kpi.precision).scaleb(power)
+    scale = english if lang == "en" else chinese
+    if lang != "en" and scale == 8 and abs(amount) < Decimal(10) ** 8:
+        scale = 4  # under 1 億: 萬
+    return format_money(amount, "RMB", lang, scale=scale or None)
 
 
 def asset_url(name: str, output: OutputFormat) -> str:
