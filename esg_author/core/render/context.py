@@ -68,7 +68,11 @@ class _Resolver:
         number_only = format_kpi_value(kpi, value, self.lang, with_unit=False)
         money = money_in_text(kpi, value, self.lang)
         if money is not None:
-            return f'<span class="kpi" data-kpi="{escape(kpi_id)}"><span class="kpi-number">{escape(money)}</span></span>'
+            # The magnitude word ("thousand", 萬元) is set like a unit, so highlight figures stay short.
+            cut = max(i for i, ch in enumerate(money) if ch.isdigit()) + 1
+            number, words = money[:cut], money[cut:]
+            return (f'<span class="kpi" data-kpi="{escape(kpi_id)}"><span class="kpi-number">{escape(number)}</span>'
+                    f'{" " if words.startswith(" ") else ""}<span class="kpi-unit">{escape(words.strip())}</span></span>')
         if value.kind == "number":
             unit = "%" if kpi.is_percent else unit_label(kpi.display_unit or kpi.unit, self.lang)
             spacer = "" if kpi.is_percent or self.lang != "en" else " "
