@@ -221,7 +221,7 @@ def is_translatable(text: str) -> bool:
 def split_body(body: str) -> SegmentedBody:
     """Cut a Markdown body into structure and segments (see the module docstring)."""
     builder = _Builder()
-    lines = body.splitlines(keepends=True)
+    lines = _LINE_RE.findall(body)
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -266,6 +266,11 @@ def split_body(body: str) -> SegmentedBody:
             i = _paragraph(builder, lines, i, indent.group(2) + newline, "paragraph")
         i += 1
     return SegmentedBody(tuple(builder.parts))
+
+
+# Markdown's line endings only (\n, \r\n, \r): str.splitlines would also split at \x0b, \x0c,
+# \u2028 … which the renderer keeps inside a line, so segments would not match the rendered text.
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|[\r\n])|[^\r\n]+$")
 
 
 def _strip_newline(line: str) -> tuple[str, str]:

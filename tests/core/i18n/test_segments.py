@@ -92,3 +92,12 @@ def test_demo_translations_have_the_source_structure(demo_project):
         assert source.text() == section.text("zh-Hant").body
         for lang in ("zh-Hans", "en"):
             assert split_body(section.text(lang).body).structure() == source.structure(), (section.id, lang)
+
+
+def test_lines_split_only_at_markdown_line_endings():
+    from esg_author.core.i18n.segments import split_body
+
+    body = "| a\x0bb | c |\n|---|---|\n| d\u2028e | f |\n"
+    plain = split_body(body.replace("\x0b", " ").replace("\u2028", " "))
+    odd = split_body(body)
+    assert len(odd.segments) == len(plain.segments)  # a Word line break inside a cell is not a new row
