@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.results import write_section
 from esg_author.core.bundled import load_demo_project
-from esg_author.core.render.build import build_project, render_language
+from esg_author.core.render.build import build_project
+from esg_author.core.render.edition import render_language
 from esg_author.core.render.pdf import render_pdf
 from esg_author.core.render.template import load_template
 from esg_author.core.storage import save_project

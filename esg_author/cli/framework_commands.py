@@ -47,8 +47,9 @@ def _cmd_frameworks_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
-    from esg_author.core.frameworks.index import build_index, table_locations
+    from esg_author.core.frameworks.index import table_locations
     from esg_author.core.frameworks.registry import default_registry
+    from esg_author.core.render.index_tables import build_index
     from esg_author.core.storage import open_project
 
     project = open_project(args.project)
@@ -82,7 +83,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
 
 def _section_pages(project, lang: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    from esg_author.core.render.build import render_language
+    from esg_author.core.render.edition import render_language
     from esg_author.core.render.pdf import render_pdf
     from esg_author.core.render.template import load_template
 

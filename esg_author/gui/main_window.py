@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 from esg_author.core.errors import EsgAuthorError
 from esg_author.core.i18n.catalogs import N_
 from esg_author.core.i18n.ui import UI_LANGUAGE_NAMES, UI_LANGUAGES, _, set_ui_language, ui_language
-from esg_author.core.model import Project
-from esg_author.core.render.context import LANGUAGE_NAMES
+from esg_author.core.model import LANGUAGE_NAMES, Project
 from esg_author.core.storage import ProjectLock, open_project
 from esg_author.gui.outline_panel import OutlinePanel
 

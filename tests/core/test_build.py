@@ -133,9 +133,10 @@ def test_a_real_extra_thread_means_spawn(monkeypatch):
 
 def test_printed_index_locates_tables_like_the_index_command(small_project):
     """A table placed in different sections per language is located by one rule for every edition."""
-    from esg_author.core.frameworks.index import build_index, table_locations
+    from esg_author.core.frameworks.index import table_locations
     from esg_author.core.model import SectionText
     from esg_author.core.render.context import build_context
+    from esg_author.core.render.index_tables import build_index
 
     project = small_project
     env, env_data, intro = project.section("env"), project.section("env-data"), project.section("intro")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from esg_author.core.checks.findings import Severity
+from esg_author.core.findings import Severity
 from esg_author.core.render.build import build_project
 
 pytestmark = pytest.mark.slow

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from esg_author.core.checks.findings import Finding, Severity
+from esg_author.core.findings import Finding, Severity
 
 logger = logging.getLogger(__name__)
 

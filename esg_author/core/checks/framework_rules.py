@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from esg_author.core.checks.findings import Finding, Severity
+from esg_author.core.findings import Finding, Severity
 from esg_author.core.frameworks.catalogue import Disclosure, Framework, UnknownDisclosureError
 from esg_author.core.frameworks.index import OMISSION_REASONS, ROW_KINDS, index_rows, table_locations
 from esg_author.core.frameworks.registry import FrameworkRegistry, UnknownFrameworkError, default_registry

@@ -23,11 +23,12 @@ from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
 
-from esg_author.core.checks.findings import Finding, Severity
 from esg_author.core.data import formulas
 from esg_author.core.data.derived import FormulaSet, compile_formulas, evaluate_year
+from esg_author.core.data.rounding import round_fraction
 from esg_author.core.data.units import are_compatible, convert, is_counted, is_intensity
 from esg_author.core.errors import FormulaError, UnitError
+from esg_author.core.findings import Finding, Severity
 from esg_author.core.model import Kpi, Project
 
 DEFAULT_YOY_THRESHOLD = Decimal("0.30")
@@ -454,8 +455,6 @@ def _fmt(number: Decimal, places: int | None = None) -> str:
 
 
 def _round(value: Fraction, precision: int) -> Decimal:
-    from esg_author.core.data.derived import round_fraction
-
     return round_fraction(value, precision)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from esg_author.core.checks.findings import Finding, Severity
+from esg_author.core.findings import Finding, Severity
 from esg_author.core.i18n.convert import VARIANTS
 from esg_author.core.i18n.formatting import DATE_STYLES
 from esg_author.core.model import LANGUAGES, Project

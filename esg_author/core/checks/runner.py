@@ -13,11 +13,11 @@ from collections.abc import Callable
 from types import ModuleType
 
 import esg_author.core.checks as checks_package
-from esg_author.core.checks.findings import Finding, Severity
 from esg_author.core.checks.fonts import check_font_coverage, printed_characters
 from esg_author.core.checks.text import check_missing_text
+from esg_author.core.findings import Finding, Severity
 from esg_author.core.model import Project
-from esg_author.core.render.build import render_language
+from esg_author.core.render.edition import render_language
 from esg_author.core.render.pdf import render_pdf
 from esg_author.core.render.template import load_template
 

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-from esg_author.core.checks.findings import Finding, Severity
+from esg_author.core.findings import Finding, Severity
 from esg_author.core.i18n.segments import PROTECTED_RE
 from esg_author.core.model import Project
 

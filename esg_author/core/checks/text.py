@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from esg_author.core.checks.findings import Finding, Severity
+from esg_author.core.findings import Finding, Severity
 from esg_author.core.model import Project
 
 

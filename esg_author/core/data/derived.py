@@ -22,12 +22,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
 
-from esg_author.core.checks.findings import Finding, Severity
 from esg_author.core.commands import Command, SetKpiValue
 from esg_author.core.data import formulas
 from esg_author.core.data.emission_factors import FactorInfo, available_factors
+from esg_author.core.data.rounding import round_fraction
 from esg_author.core.data.units import describe_dims, dimension
 from esg_author.core.errors import FormulaError, UnitError
+from esg_author.core.findings import Finding, Severity
 from esg_author.core.model import Kpi, KpiValue, Project, Provenance
 
 
@@ -278,17 +279,6 @@ def recompute_derived(project: Project, years: Iterable[int] | None = None) -> t
 def _years_with_values(project: Project) -> set[int]:
     years = {year for kpi in project.kpis.values() for year in kpi.values}
     return years or {project.meta.year}
-
-
-def round_fraction(value: Fraction, precision: int) -> Decimal:
-    """Round half-up (away from zero on a tie, like the tables) exactly, without a float."""
-    shifted = abs(value) * 10**precision
-    whole, rest = divmod(shifted.numerator, shifted.denominator)
-    if 2 * rest >= shifted.denominator:
-        whole += 1
-    result = Decimal(whole).scaleb(-precision)
-    result = result.quantize(Decimal(1).scaleb(-precision))
-    return -result if value < 0 and result else result
 
 
 @dataclass

@@ -29,9 +29,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from esg_author import __version__
 from esg_author.core.data.number_parsing import stored_number
+from esg_author.core.data.rounding import round_half_up
 from esg_author.core.data.units import unit_codes, unit_label
 from esg_author.core.errors import EsgAuthorError
-from esg_author.core.i18n.formatting import round_half_up
 from esg_author.core.model import Kpi, KpiValue, Project
 from esg_author.core.storage.atomic import atomic_replace
 

@@ -10,12 +10,13 @@ Every format with examples per language: docs/formatting.md.
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal, get_currency_name
 from babel.numbers import format_percent as babel_format_percent
 
+from esg_author.core.data.rounding import round_half_up
 from esg_author.core.data.units import convert, unit_label
 from esg_author.core.errors import EsgAuthorError
 from esg_author.core.i18n.catalogs import translations
@@ -25,10 +26,6 @@ BABEL_LOCALES = {"zh-Hant": "zh_Hant_HK", "zh-Hans": "zh_Hans_CN", "en": "en_GB"
 HTML_LANGS = {"zh-Hant": "zh-Hant-HK", "zh-Hans": "zh-Hans-CN", "en": "en-GB"}
 """The lang attribute per edition: pan-CJK fonts pick Hong Kong, Taiwan or mainland glyph forms
 from it, so zh-Hant reports of Hong Kong issuers say zh-Hant-HK."""
-
-
-def round_half_up(number: Decimal, precision: int) -> Decimal:
-    return number.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
 
 
 def format_number(number: Decimal, precision: int, lang: str) -> str:

@@ -2,6 +2,7 @@
 
 from esg_author.core.model.project import (
     DISCLOSURE_STATUSES,
+    LANGUAGE_NAMES,
     LANGUAGES,
     VALUE_KINDS,
     Asset,
@@ -24,6 +25,7 @@ from esg_author.core.model.project import (
 __all__ = [
     "DISCLOSURE_STATUSES",
     "LANGUAGES",
+    "LANGUAGE_NAMES",
     "VALUE_KINDS",
     "Asset",
     "DisclosureStatus",

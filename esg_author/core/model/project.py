@@ -15,6 +15,8 @@ from esg_author.core.errors import ModelError
 
 LANGUAGES: tuple[str, ...] = ("zh-Hant", "zh-Hans", "en")
 """The report languages esg-author publishes, in the order a Hong Kong issuer lists them."""
+LANGUAGE_NAMES = {"zh-Hant": "繁體中文", "zh-Hans": "简体中文", "en": "English"}
+"""Each language's name in itself, as a language switch shows it."""
 
 LocalizedText = dict[str, str]
 

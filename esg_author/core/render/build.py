@@ -22,14 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from esg_author.core.checks.findings import Finding
 from esg_author.core.errors import EsgAuthorError, RenderError
+from esg_author.core.findings import Finding
 from esg_author.core.model import Project
-from esg_author.core.render.context import build_context
-from esg_author.core.render.markdown import SectionMarkdown
+from esg_author.core.render.edition import render_language
 from esg_author.core.render.pdf import render_pdf
 from esg_author.core.render.site import write_site
-from esg_author.core.render.template import TemplateInfo, load_template, render_template
+from esg_author.core.render.template import load_template
 from esg_author.core.storage.atomic import atomic_write_bytes
 from esg_author.core.storage.project_file import open_project
 
@@ -63,16 +62,6 @@ class BuildResult:
 
 def output_paths(project_path: Path, out_dir: Path, lang: str) -> tuple[Path, Path]:
     return out_dir / f"{project_path.stem}.{lang}.pdf", out_dir / "html" / lang / "index.html"
-
-
-def render_language(project: Project, lang: str, template: TemplateInfo, output: str) -> tuple[str, list[Finding], dict[str, float]]:
-    """The final HTML of one edition ("pdf" or "html" flavour) with findings and timings."""
-    started = time.perf_counter()
-    context = build_context(project, lang, "pdf" if output == "pdf" else "html", SectionMarkdown())
-    built = time.perf_counter()
-    name = template.pdf_template if output == "pdf" else template.html_template
-    html = render_template(template, name, lang, context.data)
-    return html, context.findings, {"context": built - started, "jinja": time.perf_counter() - built}
 
 
 def build_language(project: Project, project_path: Path, lang: str, formats: tuple[str, ...],

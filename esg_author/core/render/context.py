@@ -15,8 +15,8 @@ from urllib.parse import quote, unquote
 
 from markupsafe import Markup
 
-from esg_author.core.checks.findings import Finding, Severity
 from esg_author.core.data.units import unit_label
+from esg_author.core.findings import Finding, Severity
 from esg_author.core.i18n.catalogs import translations
 from esg_author.core.i18n.formatting import (
     BABEL_LOCALES,
@@ -27,17 +27,12 @@ from esg_author.core.i18n.formatting import (
     format_period,
     round_half_up,
 )
-from esg_author.core.model import Kpi, KpiValue, Project, localized
+from esg_author.core.model import LANGUAGE_NAMES, Kpi, KpiValue, Project, localized
+from esg_author.core.render.anchors import PDF_ASSET_SCHEME, section_anchor
 from esg_author.core.render.kpi_tables import build_kpi_table
 from esg_author.core.render.markdown import SectionMarkdown
 
 OutputFormat = Literal["pdf", "html"]
-PDF_ASSET_SCHEME = "project-asset:"
-LANGUAGE_NAMES = {"zh-Hant": "繁體中文", "zh-Hans": "简体中文", "en": "English"}
-
-
-def section_anchor(section_id: str) -> str:
-    return f"sec-{section_id}"
 
 
 @dataclass
@@ -137,7 +132,8 @@ def xref_html(project: Project, section_id: str, lang: str, numbers: dict[str, s
 def build_context(project: Project, lang: str, output: OutputFormat,
                   markdown: SectionMarkdown | None = None) -> ReportContext:
     """Everything the template needs to print one language edition of the report."""
-    from esg_author.core.frameworks.index import build_index, table_locations  # frameworks load lazily
+    from esg_author.core.frameworks.index import table_locations  # frameworks load lazily
+    from esg_author.core.render.index_tables import build_index
 
     markdown = markdown or SectionMarkdown()
     meta = project.meta

@@ -17,7 +17,7 @@ from urllib.request import url2pathname
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from esg_author.core.model import Asset
-from esg_author.core.render.context import PDF_ASSET_SCHEME
+from esg_author.core.render.anchors import PDF_ASSET_SCHEME
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetchingError
 
-from esg_author.core.checks.findings import Finding, Severity
 from esg_author.core.errors import TemplateError
+from esg_author.core.findings import Finding, Severity
 from esg_author.core.model import Asset
 from esg_author.core.render.fetcher import RestrictedFetcher
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from esg_author.core.checks.findings import Severity
 from esg_author.core.checks.kpi_rules import check_project, yoy_threshold
+from esg_author.core.findings import Severity
 from esg_author.core.model import Kpi, KpiTable, KpiValue, Project, ReportMeta, Section, SectionText
 
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from esg_author.core.commands import CompositeCommand, UndoStack
-from esg_author.core.data.derived import compile_formulas, recompute_derived, round_fraction
+from esg_author.core.data.derived import compile_formulas, recompute_derived
+from esg_author.core.data.rounding import round_fraction
 from esg_author.core.errors import FormulaError
 from esg_author.core.model import EmissionFactor, Kpi, KpiValue, Project, ReportMeta
 
