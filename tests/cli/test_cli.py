@@ -91,7 +91,7 @@ def test_check_reports_errors_and_exit_code(small_project_path, tmp_path):
     save_project(project, broken)
     result = run("check", str(broken), "--json")
     assert result.returncode == 1
-    rules = {(f["rule"], f["lang"], f["location"]) for f in json.loads(result.stdout)["findings"]}
+    rules = {(f["rule"], f["lang"], f["target"]["id"]) for f in json.loads(result.stdout)["findings"]}
     assert ("token.kpi", "en", "env-data") in rules
     assert ("token.ref", "en", "env-data") in rules
     assert ("text.missing", "zh-Hans", "env-data") in rules

@@ -107,7 +107,7 @@ def test_check_finds_simplified_characters_planted_in_traditional_text(small_pro
     main(["check", str(small_project_path), "--no-render", "--json"])
     findings = json.loads(capsys.readouterr().out)["findings"]
     leaks = [f for f in findings if f["rule"] == "script.simplified-in-hant"]
-    assert len(leaks) == 1 and leaks[0]["location"] == "env" and leaks[0]["lang"] == "zh-Hant"
+    assert len(leaks) == 1 and leaks[0]["target"]["id"] == "env" and leaks[0]["lang"] == "zh-Hant"
     assert "与" in leaks[0]["message"]
 
 

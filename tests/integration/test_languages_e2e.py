@@ -478,7 +478,7 @@ def test_script_check_finds_simplified_in_hant_and_traditional_in_hans(demo: Pat
     save_project(project, demo)
 
     findings = _script_findings(demo)
-    by_place = {(f["rule"], f["location"], f["lang"]): f["message"] for f in findings}
+    by_place = {(f["rule"], f["target"]["id"], f["lang"]): f["message"] for f in findings}
     hant = by_place.get(("script.simplified-in-hant", "about-data", "zh-Hant"))
     assert hant is not None, f"Simplified 这个报告 in zh-Hant about-data not found: {findings}"
     assert all(ch in hant for ch in "这个报"), hant
@@ -487,7 +487,7 @@ def test_script_check_finds_simplified_in_hant_and_traditional_in_hans(demo: Pat
     assert all(ch in hans for ch in "這個報"), hans
     title = by_place.get(("script.simplified-in-hant", "sdgs", "zh-Hant"))
     assert title is not None and "动" in title, f"Simplified 动 in a zh-Hant section title not found: {findings}"
-    kpi = by_place.get(("script.traditional-in-hans", "kpi:emp.total", "zh-Hans"))
+    kpi = by_place.get(("script.traditional-in-hans", "emp.total", "zh-Hans"))
     assert kpi is not None and "員" in kpi, f"Traditional 員 in a zh-Hans KPI name not found: {findings}"
     assert len(findings) == 4, findings
     assert all(f["severity"] == "warning" for f in findings)

@@ -78,12 +78,12 @@ def run_check(project_path: Path) -> dict[str, Any]:
 
 
 def findings(check: dict[str, Any], rule: str, location: str | None = None) -> list[dict[str, str]]:
-    return [f for f in check["findings"] if f["rule"] == rule and (location is None or f["location"] == location)]
+    return [f for f in check["findings"] if f["rule"] == rule and (location is None or f["target"]["id"] == location)]
 
 
 def show(check: dict[str, Any], rules: tuple[str, ...] = ()) -> str:
     """All findings (or those of some rules) as lines, for assertion messages."""
-    return "\n".join(f"{f['severity']} {f['rule']} {f['location']} [{f['lang']}] {f['message']}"
+    return "\n".join(f"{f['severity']} {f['rule']} {f['target']['id']} [{f['lang']}] {f['message']}"
                      for f in check["findings"] if not rules or f["rule"] in rules)
 
 
@@ -677,7 +677,7 @@ def test_supplier_swing_without_a_note_is_flagged(pipeline: Pipeline) -> None:
 
 def test_board_shares_forced_to_100_are_flagged(pipeline: Pipeline) -> None:
     """Seed item 29: 11.10 / 44.45 / 44.45 % of 9 directors; 22.22 / 77.78 % are right."""
-    flagged = {f["location"] for f in findings(pipeline.check, "kpi.share_adjusted")}
+    flagged = {f["target"]["id"] for f in findings(pipeline.check, "kpi.share_adjusted")}
     assert {"board.type.executive", "board.type.non_executive", "board.type.independent"} <= flagged, \
         show(pipeline.check, ("kpi.share_adjusted", "kpi.shares"))
     assert not flagged & {"board.gender.female", "board.gender.male"}
@@ -688,13 +688,13 @@ def test_wrong_framework_links_are_flagged(pipeline: Pipeline) -> None:
     pointing at a section with no text (1.1 董事會聲明), a reference to a heading that does not exist."""
     check = pipeline.check
     unknown = findings(check, "framework.unknown-code")
-    assert any("B6.6" in f["message"] and "customers" in f["location"] for f in unknown), \
+    assert any("B6.6" in f["message"] and "customers" in f["target"]["id"] for f in unknown), \
         show(check, ("framework.unknown-code",))
     empty = findings(check, "framework.empty-section", f"{FW}:MDR-GOV")
     assert any("board-statement" in f["message"] for f in empty), show(check, ("framework.empty-section",))
     # only the empty section is reported, not esg-governance, which also answers MDR-GOV
     assert not any("esg-governance" in f["message"] for f in empty)
-    unresolved = [f for f in check["findings"] if "kpi-table" in f["message"] and f["location"] == "about"]
+    unresolved = [f for f in check["findings"] if "kpi-table" in f["message"] and f["target"]["id"] == "about"]
     assert unresolved and all(f["severity"] == "error" for f in unresolved), \
         "[[ref:kpi-table]] (a heading that does not exist) was not reported:\n" + show(check)
 
@@ -720,7 +720,7 @@ def test_values_that_reconcile_are_not_flagged(pipeline: Pipeline) -> None:
 
 def test_satisfaction_scale_change_is_flagged(pipeline: Pipeline) -> None:
     """Seed item 34: online-service satisfaction 9 (of 10) in 2022, 8.5 (of 9) in 2023, no note."""
-    about_satisfaction = [f for f in pipeline.check["findings"] if f["location"] == "service.satisfaction"]
+    about_satisfaction = [f for f in pipeline.check["findings"] if f["target"]["id"] == "service.satisfaction"]
     assert about_satisfaction, (
         "PRODUCT GAP: a score KPI whose maximum changes between years (9/10 in 2022 → 8.5/9 in 2023) is not "
         "flagged by any check; esg_author/core/checks/kpi_rules.py check_year_over_year() only compares "
@@ -734,8 +734,8 @@ def test_derived_values_left_empty_by_an_import_are_reported(pipeline: Pipeline)
     report would print "—" in their cells."""
     stale = ("water.intensity", "energy.electricity_intensity", "waste.hazardous_intensity",
              "waste.nonhazardous_intensity", "ghg.scope2", "ghg.scope2_intensity", "training.coverage")
-    reported = {f["location"] for f in pipeline.check_after_import["findings"]
-                     if f["location"] in stale and "2023" in f["message"]}
+    reported = {f["target"]["id"] for f in pipeline.check_after_import["findings"]
+                     if f["target"]["id"] in stale and "2023" in f["message"]}
     assert reported, (
         "PRODUCT DEFECT: after `excel import`, derived KPIs printed in the report (" + ", ".join(stale) + ") have "
         "no 2023 value although every input is present, and `esg-author check` says nothing about it: "

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from esg_author.core.findings import Finding, Severity
+from esg_author.core.findings import Finding, Severity, TemplateTarget
 
 logger = logging.getLogger(__name__)
 
@@ -60,22 +60,23 @@ def face_coverage(file: str, index: int) -> frozenset[int]:
 
 
 def check_font_coverage(characters: set[str], families: tuple[str, ...], lang: str, template: str) -> list[Finding]:
+    where = TemplateTarget(template)
     if shutil.which("fc-list") is None:
         return [Finding(Severity.WARNING, "font.unverified",
-                        "fontconfig (fc-list) is not available, so font coverage was not checked", lang, template)]
+                        "fontconfig (fc-list) is not available, so font coverage was not checked", lang, where)]
     findings: list[Finding] = []
     covered: set[int] = set()
     for family in families:
         faces = font_faces(family)
         if not faces:
             findings.append(Finding(Severity.WARNING, "font.not-installed",
-                                    f"font {family!r} declared by the template is not installed", lang, template))
+                                    f"font {family!r} declared by the template is not installed", lang, where))
         for file, index in faces:
             covered |= face_coverage(file, index)
     if not covered:
         findings.append(Finding(Severity.ERROR, "font.none",
                                 f"none of the template's fonts for {lang} is installed ({', '.join(families)})",
-                                lang, template))
+                                lang, where))
         return findings
     missing = sorted(ch for ch in characters if ord(ch) not in covered)
     if missing:
@@ -83,7 +84,7 @@ def check_font_coverage(characters: set[str], families: tuple[str, ...], lang: s
         codes = ", ".join(f"U+{ord(ch):04X}" for ch in missing[:5])
         findings.append(Finding(Severity.ERROR, "font.coverage",
                                 f"{len(missing)} characters are not in the template's fonts and would print as "
-                                f"boxes: {sample} ({codes}{'…' if len(missing) > 5 else ''})", lang, template))
+                                f"boxes: {sample} ({codes}{'…' if len(missing) > 5 else ''})", lang, where))
     return findings
 
 

@@ -28,7 +28,7 @@ from esg_author.core.data.derived import FormulaSet, compile_formulas, evaluate_
 from esg_author.core.data.rounding import round_fraction
 from esg_author.core.data.units import are_compatible, convert, is_counted, is_intensity
 from esg_author.core.errors import FormulaError, UnitError
-from esg_author.core.findings import Finding, Severity
+from esg_author.core.findings import Finding, KpiGroupTarget, KpiTarget, SectionTarget, Severity
 from esg_author.core.model import Kpi, Project
 
 DEFAULT_YOY_THRESHOLD = Decimal("0.30")
@@ -41,7 +41,7 @@ def check_project(project: Project) -> list[Finding]:
     try:
         formula_set = compile_formulas(project)
     except FormulaError as exc:
-        findings.append(Finding(Severity.ERROR, "kpi.formula", exc.reason, location=exc.kpi_id))
+        findings.append(Finding(Severity.ERROR, "kpi.formula", exc.reason, target=KpiTarget(exc.kpi_id)))
     children = _children(project)
     findings += check_breakdowns(project, children)
     findings += check_shares(project, children)
@@ -136,14 +136,14 @@ def check_breakdowns(project: Project, children: dict[str, list[Kpi]]) -> list[F
                 if total_value is not None and abs(total - total_value) > tolerance:
                     findings.append(Finding(Severity.ERROR, "kpi.breakdown",
                         f"{year}: the breakdown {_by(dim)} adds up to {_fmt(total)} ({_terms(groups[dim], year)}), "
-                        f"but the total is {_fmt(total_value)} {parent.unit}", location=parent.id))
+                        f"but the total is {_fmt(total_value)} {parent.unit}", target=KpiTarget(parent.id)))
             if total_value is None and len(sums) > 1:
                 (first_dim, (first, first_tol)), *others = sums.items()
                 for dim, (total, tolerance) in others:
                     if abs(total - first) > first_tol + tolerance:
                         findings.append(Finding(Severity.ERROR, "kpi.breakdown",
                             f"{year}: the breakdowns disagree: {_by(first_dim)} they add up to {_fmt(first)}, "
-                            f"{_by(dim)} to {_fmt(total)}", location=parent.id))
+                            f"{_by(dim)} to {_fmt(total)}", target=KpiTarget(parent.id)))
     return findings
 
 
@@ -171,7 +171,7 @@ def check_shares(project: Project, children: dict[str, list[Kpi]]) -> list[Findi
                 if len(parts) > 1 and abs(total - _HUNDRED) > tolerance:
                     findings.append(Finding(Severity.ERROR, "kpi.shares",
                         f"{year}: the shares {_by(dim)} add up to {_fmt(total)}% ({_terms(parts, year)}), not 100%",
-                        location=parent.id))
+                        target=KpiTarget(parent.id)))
             if whole is not None and is_counted(parent.unit) and whole > 0 and whole == whole.to_integral_value():
                 findings += _adjusted_shares(parent, shares, year, whole)
     return findings
@@ -190,7 +190,7 @@ def _adjusted_shares(parent: Kpi, shares: list[Kpi], year: int, whole: Decimal) 
             findings.append(Finding(Severity.ERROR, "kpi.share_adjusted",
                 f"{year}: {_fmt(value)}% of {_fmt(whole)} {parent.unit} is not a whole number of them; "
                 f"{_fmt(count)} of {_fmt(whole)} is {_fmt(expected)}%. Shares must be computed, not adjusted "
-                f"so that they add up to 100%", location=share.id))
+                f"so that they add up to 100%", target=KpiTarget(share.id)))
     return findings
 
 
@@ -209,11 +209,11 @@ def check_derived_values(project: Project, formula_set: FormulaSet) -> list[Find
                 if year == project.meta.year and result.exact is not None and kpi.values.get(year) is None:
                     findings.append(Finding(Severity.WARNING, "kpi.derived_missing",
                         f"{year}: no value is stored although {kpi.formula} gives {_fmt(_round(result.exact, kpi.precision))}; "
-                        "run `esg-author kpi recompute`", location=kpi.id))
+                        "run `esg-author kpi recompute`", target=KpiTarget(kpi.id)))
                 continue
             if result.division_by_zero:
                 findings.append(Finding(Severity.WARNING, "kpi.formula.division_by_zero",
-                    f"{year}: {kpi.formula} divides by zero, yet a value of {_fmt(stored)} is stored", location=kpi.id))
+                    f"{year}: {kpi.formula} divides by zero, yet a value of {_fmt(stored)} is stored", target=KpiTarget(kpi.id)))
                 continue
             if result.exact is None:
                 continue
@@ -230,10 +230,10 @@ def check_derived_values(project: Project, formula_set: FormulaSet) -> list[Find
             wrong_base = _wrong_base_message(project, kpi, year, stored)
             if wrong_base:
                 findings.append(Finding(Severity.ERROR, "kpi.change_base", wrong_base + f" (the formula gives {_fmt(expected)}%)",
-                                        location=kpi.id))
+                                        target=KpiTarget(kpi.id)))
                 continue
             rule = "kpi.intensity" if is_intensity(kpi.unit) else "kpi.derived"
-            findings.append(Finding(Severity.ERROR, rule, message, location=kpi.id))
+            findings.append(Finding(Severity.ERROR, rule, message, target=KpiTarget(kpi.id)))
     return findings
 
 
@@ -246,7 +246,7 @@ def check_factors(project: Project, formula_set: FormulaSet) -> list[Finding]:
                 findings.append(Finding(Severity.INFO, "kpi.factor_unverified",
                     f"uses the built-in emission factor {factor_id} ({info.factor.value} {info.factor.unit}), which "
                     f"was not checked against its source: {info.note} Confirm it, or add your own factor to the project",
-                    location=compiled.kpi_id))
+                    target=KpiTarget(compiled.kpi_id)))
     return list(dict.fromkeys(findings))
 
 
@@ -307,7 +307,7 @@ def check_change_kpis(project: Project) -> list[Finding]:
             if stored < -_HUNDRED:
                 findings.append(Finding(Severity.ERROR, "kpi.change_base",
                     f"{year}: a decrease of {_fmt(-stored)}% is impossible (at most 100%); it was probably divided "
-                    "by the new value instead of the old one", location=kpi.id))
+                    "by the new value instead of the old one", target=KpiTarget(kpi.id)))
                 continue
             if kpi.formula.strip():
                 continue  # compared with its formula by check_derived_values
@@ -321,7 +321,7 @@ def check_change_kpis(project: Project) -> list[Finding]:
                     f"{year}: the stored change {_fmt(stored)}% differs from the change of {base.id if base else '?'} "
                     f"from {year - 1} to {year}, ({_fmt(new)} − {_fmt(old)}) ÷ {_fmt(old)} = "
                     f"{_fmt(_round(Fraction(expected), kpi.precision))}%")
-                findings.append(Finding(Severity.ERROR, "kpi.change_base", message, location=kpi.id))
+                findings.append(Finding(Severity.ERROR, "kpi.change_base", message, target=KpiTarget(kpi.id)))
     return findings
 
 
@@ -343,7 +343,7 @@ def check_decrease_claims(project: Project) -> list[Finding]:
                         findings.append(Finding(Severity.ERROR, "kpi.impossible_decrease",
                             f"“{match.group(0).strip()}” claims a decrease of {match.group(1)}%, but nothing can fall by "
                             "more than 100%; the change was probably divided by the new value instead of the earlier one",
-                            lang, section.id))
+                            lang, SectionTarget(section.id, lang, match.start(), match.end())))
     return findings
 
 
@@ -379,7 +379,7 @@ def check_year_over_year(project: Project) -> list[Finding]:
             findings.append(Finding(Severity.WARNING, "kpi.yoy",
                 f"{verb} {_fmt(abs(change) * _HUNDRED, 1)}% from {_fmt(old)} in {year - 1} to {_fmt(new)} in {year} "
                 f"(more than ±{_fmt(threshold * _HUNDRED, 0)}%) without a note on the {year} value explaining why",
-                location=kpi.id))
+                target=KpiTarget(kpi.id)))
     return findings
 
 
@@ -394,7 +394,7 @@ def check_score_scales(project: Project) -> list[Finding]:
             findings.append(Finding(Severity.WARNING, "kpi.scale_change",
                 f"the score is out of {_fmt(before.maximum)} in {year_before} but out of {_fmt(value.maximum)} in "
                 f"{year}; the years cannot be compared without a note on the {year} value explaining the change",
-                location=kpi.id))
+                target=KpiTarget(kpi.id)))
     return findings
 
 
@@ -411,12 +411,12 @@ def check_reasons_and_groups(project: Project) -> list[Finding]:
                 if missing:
                     findings.append(Finding(Severity.WARNING, "kpi.reason_language",
                         f"{year}: the reason why the value is {value.kind.replace('_', ' ')} is missing in "
-                        f"{', '.join(missing)}", location=kpi.id))
+                        f"{', '.join(missing)}", target=KpiTarget(kpi.id)))
     unknown = sorted({kpi.group for kpi in project.kpis.values() if kpi.group and kpi.group not in GROUP_LABELS})
     for group in unknown:
         findings.append(Finding(Severity.WARNING, "kpi.group_unknown",
             f"KPI group {group!r} has no printed name, so tables print no heading for it; use one of "
-            f"{', '.join(GROUP_LABELS)}", location=f"group {group}"))
+            f"{', '.join(GROUP_LABELS)}", target=KpiGroupTarget(group)))
     return findings
 
 
@@ -441,7 +441,7 @@ def check_missing_values(project: Project) -> list[Finding]:
         if kpi is None or kpi.formula.strip() or year in kpi.values:
             continue
         findings.append(Finding(Severity.WARNING, "kpi.missing_value",
-                                f"has no value for {year}, the reporting year, but the report prints it", location=kpi_id))
+                                f"has no value for {year}, the reporting year, but the report prints it", target=KpiTarget(kpi_id, year)))
     return findings
 
 

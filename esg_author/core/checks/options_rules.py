@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from esg_author.core.findings import Finding, Severity
+from esg_author.core.findings import Finding, SettingTarget, Severity
 from esg_author.core.i18n.convert import VARIANTS
 from esg_author.core.i18n.formatting import DATE_STYLES
 from esg_author.core.model import LANGUAGES, Project
@@ -27,19 +27,19 @@ KNOWN = (*CHOICES, "yoy_threshold")
 def check_project(project: Project) -> list[Finding]:
     findings = []
     for key, value in project.meta.options.items():
-        where = f"option {key}"
+        where = SettingTarget(f"option.{key}")
         if key not in KNOWN:
             findings.append(Finding(Severity.WARNING, "option.unknown",
                                     f"unknown project option {key!r} (known: {', '.join(KNOWN)}); it has no effect",
-                                    location=where))
+                                    target=where))
         elif key in CHOICES and value not in CHOICES[key]:
             choices = ", ".join(repr(c) for c in CHOICES[key])
             findings.append(Finding(Severity.ERROR, "option.value",
-                                    f"project option {key} is {value!r}; use one of {choices}", location=where))
+                                    f"project option {key} is {value!r}; use one of {choices}", target=where))
         elif key == "yoy_threshold" and not _is_threshold(value):
             findings.append(Finding(Severity.ERROR, "option.value",
                                     f"project option yoy_threshold is {value!r}; use a percentage such as 30 or \"30%\"",
-                                    location=where))
+                                    target=where))
     return findings
 
 

@@ -15,7 +15,7 @@ from types import ModuleType
 import esg_author.core.checks as checks_package
 from esg_author.core.checks.fonts import check_font_coverage, printed_characters
 from esg_author.core.checks.text import check_missing_text
-from esg_author.core.findings import Finding, Severity
+from esg_author.core.findings import Finding, Severity, TemplateTarget
 from esg_author.core.model import Project
 from esg_author.core.render.edition import render_language
 from esg_author.core.render.pdf import render_pdf
@@ -36,10 +36,11 @@ def run_checks(project: Project, render: bool = True, progress: ProgressCallback
         findings.extend(context_findings)
         families = template.fonts.get(lang, ())
         if families:
-            findings.extend(check_font_coverage(printed_characters(html), families, lang, f"template {template.name}"))
+            findings.extend(check_font_coverage(printed_characters(html), families, lang, template.name))
         else:
             findings.append(Finding(Severity.WARNING, "font.undeclared",
-                                    f"template {template.name!r} declares no fonts for {lang}", lang))
+                                    f"template {template.name!r} declares no fonts for {lang}", lang,
+                                    TemplateTarget(template.name, "manifest.toml")))
         report(lang, "checked")
         if render:
             stylesheets = [template.folder / css for css in template.pdf_stylesheets]

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-from esg_author.core.findings import Finding, Severity
+from esg_author.core.findings import Finding, KpiTarget, SectionTarget, SettingTarget, Severity, TableTarget, Target
 from esg_author.core.i18n.segments import PROTECTED_RE
 from esg_author.core.model import Project
 
@@ -69,7 +69,7 @@ def check_project(project: Project) -> list[Finding]:
             continue
         rule = "script.simplified-in-hant" if lang == "zh-Hant" else "script.traditional-in-hans"
         other = "Simplified" if lang == "zh-Hant" else "Traditional"
-        for location, part, text in _texts(project, lang):
+        for target, part, text in _texts(project, lang):
             found = foreign_characters(text, lang)
             if not found:
                 continue
@@ -77,31 +77,31 @@ def check_project(project: Project) -> list[Finding]:
             first = min(text.find(ch) for ch in found)
             context = text[max(0, first - 8):first + 9].replace("\n", " ")
             findings.append(Finding(Severity.WARNING, rule,
-                                    f"{other} characters in the {part}: {chars} (e.g. “{context}”)", lang, location))
+                                    f"{other} characters in the {part}: {chars} (e.g. “{context}”)", lang, target))
     return findings
 
 
-def _texts(project: Project, lang: str) -> Iterator[tuple[str, str, str]]:
-    """(location, part, text) of every piece of report text in one language."""
+def _texts(project: Project, lang: str) -> Iterator[tuple[Target, str, str]]:
+    """(target, part, text) of every piece of report text in one language."""
     meta = project.meta
     for name in ("company", "short_name", "title"):
         value = getattr(meta, name).get(lang, "")
         if value:
-            yield "report", f"report {name.replace('_', ' ')}", value
+            yield SettingTarget(name), f"report {name.replace('_', ' ')}", value
     for section, _depth in project.walk():
         text = section.texts.get(lang)
         if text is not None:
             if text.title:
-                yield section.id, "title", text.title
+                yield SectionTarget(section.id, lang), "title", text.title
             if text.body:
-                yield section.id, "text", text.body
+                yield SectionTarget(section.id, lang), "text", text.body
     for kpi in project.kpis.values():
         for part, value in (("KPI name", kpi.name.get(lang, "")), ("KPI boundary", kpi.boundary.get(lang, ""))):
             if value:
-                yield f"kpi:{kpi.id}", part, value
+                yield KpiTarget(kpi.id), part, value
     for table in project.tables.values():
         if table.title.get(lang):
-            yield f"table:{table.id}", "table title", table.title[lang]
+            yield TableTarget(table.id), "table title", table.title[lang]
         for number, note in enumerate(table.notes, start=1):
             if note.get(lang):
-                yield f"table:{table.id}", f"table note {number}", note[lang]
+                yield TableTarget(table.id), f"table note {number}", note[lang]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from esg_author.core.findings import Finding, Severity
+from esg_author.core.findings import Finding, SectionTarget, Severity
 from esg_author.core.model import Project
 
 
@@ -14,12 +14,14 @@ def check_missing_text(project: Project) -> list[Finding]:
         for lang in languages:
             text = section.text(lang)
             if not text.title.strip():
-                findings.append(Finding(Severity.ERROR, "text.missing-title", "the section has no title", lang, section.id))
+                findings.append(Finding(Severity.ERROR, "text.missing-title", "the section has no title", lang,
+                                        SectionTarget(section.id, lang)))
             if written and lang not in written:
                 findings.append(Finding(
                     Severity.ERROR, "text.missing",
-                    f"the text exists in {', '.join(written)} but not in this language", lang, section.id))
+                    f"the text exists in {', '.join(written)} but not in this language", lang,
+                    SectionTarget(section.id, lang)))
         if not written and not project.children(section.id):
             findings.append(Finding(Severity.WARNING, "text.empty", "the section has no text in any language",
-                                    "", section.id))
+                                    target=SectionTarget(section.id)))
     return findings

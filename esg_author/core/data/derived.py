@@ -28,7 +28,7 @@ from esg_author.core.data.emission_factors import FactorInfo, available_factors
 from esg_author.core.data.rounding import round_fraction
 from esg_author.core.data.units import describe_dims, dimension
 from esg_author.core.errors import FormulaError, UnitError
-from esg_author.core.findings import Finding, Severity
+from esg_author.core.findings import Finding, KpiTarget, Severity
 from esg_author.core.model import Kpi, KpiValue, Project, Provenance
 
 
@@ -260,7 +260,7 @@ def recompute_derived(project: Project, years: Iterable[int] | None = None) -> t
             if result.division_by_zero:
                 problems.append(Finding(Severity.WARNING, "kpi.formula.division_by_zero",
                                         f"{year}: {kpi.formula} divides by zero, so the value is left missing",
-                                        location=kpi.id))
+                                        target=KpiTarget(kpi.id, year)))
             if stored is not None and stored.kind != "number":
                 continue
             new = result.rounded(kpi.precision)

@@ -22,6 +22,7 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
 
 from esg_author.core.errors import DataFileError
+from esg_author.core.findings import Finding
 from esg_author.core.paths import locales_dir
 
 logger = logging.getLogger(__name__)
@@ -100,3 +101,10 @@ def clear_cache() -> None:
     """Forget every compiled catalog. Not needed after editing a .po (that is noticed by itself);
     for a file replaced with one of identical size and timestamp, or to free memory."""
     _load.cache_clear()
+
+
+def finding_text(finding: Finding, lang: str) -> str:
+    """A finding's message in a UI language: its English source looked up in the catalog, then
+    filled with its parameters. A message without a catalog entry stays in English."""
+    message = translations(lang).gettext(finding.message) if lang in CATALOG_DIRS else finding.message
+    return message.format(**finding.params) if finding.params else message

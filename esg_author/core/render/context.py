@@ -16,7 +16,7 @@ from urllib.parse import quote, unquote
 from markupsafe import Markup
 
 from esg_author.core.data.units import unit_label
-from esg_author.core.findings import Finding, Severity
+from esg_author.core.findings import Finding, SectionTarget, Severity, TableTarget
 from esg_author.core.i18n.catalogs import translations
 from esg_author.core.i18n.formatting import (
     BABEL_LOCALES,
@@ -151,7 +151,8 @@ def build_context(project: Project, lang: str, output: OutputFormat,
             chapter_title = title
         blocks, problems = markdown.render(text.body, resolver, doc_id=section.id)
         for problem in problems:
-            findings.append(Finding(Severity.ERROR, f"token.{problem.kind}", problem.message, lang, section.id))
+            findings.append(Finding(Severity.ERROR, f"token.{problem.kind}", problem.message, lang,
+                                    SectionTarget(section.id, lang)))
         rendered_blocks = []
         for block in blocks:
             if block.kind == "html":
@@ -159,11 +160,13 @@ def build_context(project: Project, lang: str, output: OutputFormat,
             elif block.kind == "table":
                 table = project.tables.get(block.ref)
                 if table is None:
-                    findings.append(Finding(Severity.ERROR, "token.table", f"unknown KPI table {block.ref!r}", lang, section.id))
+                    findings.append(Finding(Severity.ERROR, "token.table", f"unknown KPI table {block.ref!r}", lang,
+                                            SectionTarget(section.id, lang)))
                     continue
                 data = build_kpi_table(project, table, lang)
                 for kpi_id in data["missing"]:
-                    findings.append(Finding(Severity.ERROR, "table.kpi", f"table {table.id!r} lists unknown KPI {kpi_id!r}", lang, section.id))
+                    findings.append(Finding(Severity.ERROR, "table.kpi", f"table {table.id!r} lists unknown KPI {kpi_id!r}", lang,
+                                                TableTarget(table.id)))
                 rendered_blocks.append({"kind": "table", "table": data})
             else:
                 rendered_blocks.append({"kind": "index", "framework": block.ref})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from esg_author.core.findings import Finding, Severity
+from esg_author.core.findings import DisclosureTarget, Finding, Severity
 from esg_author.core.frameworks.catalogue import Disclosure, Framework
 from esg_author.core.frameworks.index import OMISSION_REASONS, Place, index_rows
 from esg_author.core.frameworks.registry import UnknownFrameworkError, default_registry
@@ -34,7 +34,7 @@ def build_index(project: Project, framework_id: str, lang: str, numbers: dict[st
         framework = default_registry().get(framework_id)
     except UnknownFrameworkError as exc:
         return ({"framework": framework_id, "title": framework_id, "groups": [], "statement": ""},
-                [Finding(Severity.ERROR, "index.framework", str(exc), lang)])
+                [Finding(Severity.ERROR, "index.framework", str(exc), lang, DisclosureTarget(framework_id))])
     groups: list[dict[str, Any]] = []
     current_parent: object = object()
     for disclosure, row in index_rows(project, framework, lang, table_locations, printed=True):

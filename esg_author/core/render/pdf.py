@@ -115,12 +115,12 @@ def findings_from_log(messages: list[str], refused: list[str], lang: str) -> lis
         sample = "".join(sorted(glyphs)[:20])
         findings.append(Finding(
             Severity.ERROR, "font.missing-glyph",
-            f"{len(glyphs)} characters printed as boxes because no font has them: {sample}", lang, "pdf"))
+            f"{len(glyphs)} characters printed as boxes because no font has them: {sample}", lang))
     for url in refused:
-        findings.append(Finding(Severity.ERROR, "render.fetch-refused", f"resource refused: {url}", lang, "pdf"))
+        findings.append(Finding(Severity.ERROR, "render.fetch-refused", f"resource refused: {url}", lang))
     for message, count in other.items():
         if "refused" in message:
             continue  # already reported with its reason above
         suffix = f" (×{count})" if count > 1 else ""
-        findings.append(Finding(Severity.WARNING, "render.weasyprint", message + suffix, lang, "pdf"))
+        findings.append(Finding(Severity.WARNING, "render.weasyprint", message + suffix, lang))
     return findings

@@ -24,7 +24,7 @@ def _kpi(kpi_id: str, unit: str, values: dict[int, str], parent: str | None = No
 
 
 def _rules(project: Project) -> set[tuple[str, str]]:
-    return {(f.rule, f.location) for f in check_project(project) if f.severity is not Severity.INFO}
+    return {(f.rule, f.target.kpi_id) for f in check_project(project) if f.severity is not Severity.INFO}
 
 
 def test_credit_risk_distribution_that_does_not_add_up():
@@ -35,7 +35,7 @@ def test_credit_risk_distribution_that_does_not_add_up():
           for i, v in enumerate(["14980", "5571", "1076", "108"])],
         year=2021)
     findings = [f for f in check_project(project) if f.rule == "kpi.breakdown"]
-    assert len(findings) == 1 and findings[0].location == "credit.total" and findings[0].severity is Severity.ERROR
+    assert len(findings) == 1 and findings[0].target.kpi_id == "credit.total" and findings[0].severity is Severity.ERROR
     assert "2021" in findings[0].message and "21,735" in findings[0].message and "21,915" in findings[0].message
     assert "14,980 + 5,571 + 1,076 + 108" in findings[0].message
     project.kpis["credit.band1"].values[2021] = KpiValue("number", Decimal("5751"))  # the transposition fixed
@@ -73,8 +73,8 @@ def test_board_percentages_forced_to_100():
                        _kpi("board.female", "percent", {2023: "22.22"}, "board", "gender", precision=2),
                        _kpi("board.male", "percent", {2023: "77.78"}, "board", "gender", precision=2))
     findings = [f for f in check_project(project) if f.rule == "kpi.share_adjusted"]
-    assert {f.location for f in findings} == {"board.exec", "board.ned", "board.ined"}
-    exec_finding = next(f for f in findings if f.location == "board.exec")
+    assert {f.target.kpi_id for f in findings} == {"board.exec", "board.ned", "board.ined"}
+    exec_finding = next(f for f in findings if f.target.kpi_id == "board.exec")
     assert "11.10% of 9" in exec_finding.message and "1 of 9 is 11.11%" in exec_finding.message
     assert not any(f.rule == "kpi.shares" for f in check_project(project))  # 99.99 is 100 within rounding
 
@@ -84,7 +84,7 @@ def test_shares_that_do_not_add_up_to_100():
                        _kpi("emp.f_share", "percent", {2023: "46.0"}, "emp", "gender", precision=1),
                        _kpi("emp.m_share", "percent", {2023: "56.0"}, "emp", "gender", precision=1))
     findings = [f for f in check_project(project) if f.rule == "kpi.shares"]
-    assert len(findings) == 1 and "102" in findings[0].message and findings[0].location == "emp"
+    assert len(findings) == 1 and "102" in findings[0].message and findings[0].target.kpi_id == "emp"
 
 
 def test_rates_broken_down_into_rates_are_not_shares(demo_project):
@@ -109,10 +109,13 @@ def test_water_change_on_the_wrong_base_and_the_sentence_claiming_it():
         "zh-Hans": SectionText("环境", "总用水量下降123%。")}))
     findings = check_project(project)
     change = [f for f in findings if f.rule == "kpi.change_base"]
-    assert change and all(f.location == "water.change" for f in change)
+    assert change and all(f.target.kpi_id == "water.change" for f in change)
     assert any("impossible" in f.message for f in change)
-    claims = {(f.lang, f.location) for f in findings if f.rule == "kpi.impossible_decrease"}
+    claims = {(f.lang, f.target.section_id) for f in findings if f.rule == "kpi.impossible_decrease"}
     assert claims == {("zh-Hant", "env"), ("en", "env"), ("zh-Hans", "env")}
+    spans = {f.lang: f.target for f in findings if f.rule == "kpi.impossible_decrease"}
+    body = project.section("env").texts["zh-Hant"].body
+    assert "123%" in body[spans["zh-Hant"].start:spans["zh-Hant"].end]  # the span points at the claim
     assert not any("18%" in f.message for f in findings if f.rule == "kpi.impossible_decrease")
 
 
@@ -137,13 +140,13 @@ def test_large_year_on_year_change_needs_a_note():
 def test_missing_current_year_value_of_a_printed_entered_kpi():
     project = _project(_kpi("a", "t", {2022: "1"}), _kpi("b", "t", {}, formula="a * 2"), _kpi("c", "t", {}))
     project.tables["t"] = KpiTable("t", {"en": "T"}, ["a", "b"], [2022, 2023])
-    assert {f.location for f in check_project(project) if f.rule == "kpi.missing_value"} == {"a"}  # b derived, c unprinted
+    assert {f.target.kpi_id for f in check_project(project) if f.rule == "kpi.missing_value"} == {"a"}  # b derived, c unprinted
 
 
 def test_broken_formula_is_a_finding_not_a_crash():
     project = _project(_kpi("a", "MWh", {2023: "1"}), _kpi("b", "t", {2023: "1"}), _kpi("c", "MWh", {}, formula="a + b"))
     findings = [f for f in check_project(project) if f.rule == "kpi.formula"]
-    assert len(findings) == 1 and findings[0].location == "c" and "cannot add" in findings[0].message
+    assert len(findings) == 1 and findings[0].target.kpi_id == "c" and "cannot add" in findings[0].message
 
 
 def test_the_demo_is_consistent(demo_project):

@@ -123,7 +123,7 @@ def test_division_by_zero_leaves_the_value_missing_and_is_reported():
                        _kpi("i", "t_per_person", formula="a / n"))
     commands, problems = recompute_derived(project)
     assert commands == []
-    assert [(p.rule, p.location) for p in problems] == [("kpi.formula.division_by_zero", "i")]
+    assert [(p.rule, p.target.kpi_id) for p in problems] == [("kpi.formula.division_by_zero", "i")]
     assert "2025" in problems[0].message
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from esg_author.core.checks import script_rules
 from esg_author.core.checks.script_rules import foreign_characters
+from esg_author.core.findings import KpiTarget, SectionTarget, TableTarget
 
 
 def test_simplified_characters_in_traditional_text_are_found():
@@ -26,15 +27,15 @@ def test_check_project_reports_location_and_characters(small_project):
     small_project.section("env").texts["zh-Hant"].title = "环境"
     small_project.kpis["emp.total"].name["zh-Hant"] = "员工總數"
     small_project.tables["env"].title["zh-Hans"] = "環境"
-    findings = {(f.rule, f.location, f.lang): f.message for f in script_rules.check_project(small_project)}
+    findings = {(f.rule, f.target, f.lang): f.message for f in script_rules.check_project(small_project)}
     assert set(findings) == {
-        ("script.simplified-in-hant", "intro", "zh-Hant"),
-        ("script.simplified-in-hant", "env", "zh-Hant"),
-        ("script.simplified-in-hant", "kpi:emp.total", "zh-Hant"),
-        ("script.traditional-in-hans", "table:env", "zh-Hans"),
+        ("script.simplified-in-hant", SectionTarget("intro", "zh-Hant"), "zh-Hant"),
+        ("script.simplified-in-hant", SectionTarget("env", "zh-Hant"), "zh-Hant"),
+        ("script.simplified-in-hant", KpiTarget("emp.total"), "zh-Hant"),
+        ("script.traditional-in-hans", TableTarget("env"), "zh-Hans"),
     }
-    assert "与" in findings[("script.simplified-in-hant", "intro", "zh-Hant")]
-    assert "title" in findings[("script.simplified-in-hant", "env", "zh-Hant")]
+    assert "与" in findings[("script.simplified-in-hant", SectionTarget("intro", "zh-Hant"), "zh-Hant")]
+    assert "title" in findings[("script.simplified-in-hant", SectionTarget("env", "zh-Hant"), "zh-Hant")]
 
 
 def test_the_demo_has_no_script_leakage(demo_project):
