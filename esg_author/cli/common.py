@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from esg_author.core.commands import Command
+    from esg_author.core.commands import Command, UndoStack
+    from esg_author.core.document import Document
     from esg_author.core.model import KpiValue, Project
 
 BREAK_LOCK_HELP = "take over the project's lock, e.g. one left behind by a crashed session on another computer"
@@ -29,39 +30,56 @@ def add_break_lock_option(parser: argparse.ArgumentParser) -> None:
 
 @dataclass
 class ProjectEdit:
-    """A project opened by editing_project(): set changed (apply() does) to have it saved."""
+    """A project opened by editing_project(): commands run through apply() (or on stack) are
+    saved at the end; changing the project any other way is not."""
 
-    project: Project
-    path: Path
+    document: Document
     dry_run: bool = False
-    changed: bool = False
+    saved: bool = False
+
+    @property
+    def project(self) -> Project:
+        return self.document.project
+
+    @property
+    def path(self) -> Path:
+        assert self.document.path is not None
+        return self.document.path
+
+    @property
+    def stack(self) -> UndoStack:
+        return self.document.stack
+
+    @property
+    def changed(self) -> bool:
+        """Whether commands changed the project (still true once editing_project saved it)."""
+        return self.saved or self.document.is_dirty
 
     def apply(self, command: Command) -> None:
-        """Run a command on the project and mark the project changed."""
-        command.apply(self.project)
-        self.changed = True
+        """Run a command on the project; the project is then saved when the edit ends."""
+        self.document.stack.execute(command)
 
 
 @contextmanager
 def editing_project(path: Path, dry_run: bool = False, break_lock: bool = False) -> Iterator[ProjectEdit]:
-    """Lock the project (not for a dry run), open it, and save it atomically on a clean exit when
-    the caller marked it changed and it is not a dry run; the lock is released in any case.
+    """Open the project and lock it (not for a dry run), and save it atomically on a clean exit
+    when a command changed it and it is not a dry run; the lock is released in any case.
 
-    The lock keeps the desktop app from saving over our change while we work. break_lock takes
-    over a lock held elsewhere (a crashed session on another computer leaves one behind).
+    The lock keeps the desktop app from saving over our change while we work, and the save is
+    refused (ExternalChangeError) if the file changed on disk meanwhile. break_lock takes over a
+    lock held elsewhere (a crashed session on another computer leaves one behind).
     """
-    from esg_author.core.storage import ProjectLock, open_project, save_project
+    from esg_author.core.document import Document
 
-    lock = ProjectLock(path)
-    if not dry_run:
-        lock.acquire(force=break_lock)
+    document = Document.open(path, break_lock, read_only=dry_run)
     try:
-        edit = ProjectEdit(open_project(path), path, dry_run)
+        edit = ProjectEdit(document, dry_run)
         yield edit
         if edit.changed and not dry_run:
-            save_project(edit.project, path)
+            document.save()
+            edit.saved = True
     finally:
-        lock.release()
+        document.close()
 
 
 def shown_value(value: KpiValue | None) -> str:

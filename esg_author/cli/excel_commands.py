@@ -72,8 +72,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     with editing_project(args.project, args.dry_run, args.break_lock) as edit:
         project = edit.project
         result = import_workbook(project, args.workbook, year=args.year, entity=args.entity, force=args.force,
-                                 dry_run=args.dry_run)
-        edit.changed = result.applied
+                                 dry_run=args.dry_run, stack=edit.stack)
         for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         if result.problems:

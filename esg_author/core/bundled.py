@@ -32,6 +32,7 @@ from esg_author.core.model import (
     Section,
     SectionText,
 )
+from esg_author.core.model.project import new_project_uuid
 from esg_author.core.paths import assets_dir, demo_dir
 
 SKELETON_DIR_NAME = "skeleton"
@@ -146,6 +147,9 @@ def _meta(path: Path, data: dict[str, Any]) -> ReportMeta:
             logo=data.get("logo"),
             cover_image=data.get("cover_image"),
             options=dict(data.get("options", {})),
+            # Each load is a new project (a demo written twice is two projects), never one
+            # identity shared by every copy made from the same bundled source.
+            uuid=new_project_uuid(),
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise DataFileError(path, f"[report] is missing or has an invalid entry: {exc}") from exc

@@ -27,6 +27,15 @@ class ProjectLockedError(EsgAuthorError):
         super().__init__(f"{self.path}: the project is open elsewhere ({owner})")
 
 
+class LockFileError(EsgAuthorError):
+    """The lock file beside a project cannot be written (a read-only folder or share)."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: cannot lock the project for editing: {reason}")
+
+
 class ProjectSaveError(EsgAuthorError):
     """Saving failed; the file on disk is unchanged."""
 
@@ -34,6 +43,17 @@ class ProjectSaveError(EsgAuthorError):
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"{self.path}: could not save: {reason}")
+
+
+class ExternalChangeError(ProjectSaveError):
+    """The file changed on disk since it was opened or last saved, so saving over it would lose
+    what someone else wrote; nothing was written. change says what differs (content, time …).
+    The caller offers to save under another name or to overwrite (Document.save(overwrite=True))."""
+
+    def __init__(self, path: Path | str, change: str) -> None:
+        self.change = change
+        super().__init__(path, f"the file was changed on disk since it was opened or last saved ({change}); "
+                               "nothing was written")
 
 
 class ModelError(EsgAuthorError):

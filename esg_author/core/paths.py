@@ -1,7 +1,8 @@
 """Where esg-author finds its data (templates, locales, assets) and keeps user files.
 
-Resolved here and nowhere else. In a source checkout or an editable install the data folders sit
-beside the package; ESG_AUTHOR_DATA_DIR overrides that (used by frozen desktop builds).
+In a source checkout or an editable install the data folders sit beside the package;
+ESG_AUTHOR_DATA_DIR overrides that (used by frozen desktop builds). The per-user data folder is
+the platform's (platformdirs), or ESG_AUTHOR_DATA_HOME.
 """
 
 from __future__ import annotations
@@ -38,8 +39,19 @@ def demo_dir() -> Path:
 
 
 def user_data_path() -> Path:
-    """Per-user data (recovery copies, user catalogues); created on demand by the caller."""
+    """Per-user data (recovery copies, user catalogues); created on demand by the caller.
+
+    ESG_AUTHOR_DATA_HOME overrides the platform's folder (tests, portable installs).
+    """
+    override = os.environ.get("ESG_AUTHOR_DATA_HOME")
+    if override:
+        return Path(override)
     return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def recovery_dir() -> Path:
+    """Where autosaved recovery copies of open projects are kept (see core.document)."""
+    return user_data_path() / "recovery"
 
 
 def user_cache_path() -> Path:

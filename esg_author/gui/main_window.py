@@ -1,6 +1,7 @@
 """The main window: open a project, browse its sections and read their text per language.
 
-A project opened here is locked for editing (see core.storage.lock) until it is closed. Every
+A project opened here is a core.document.Document: read, then locked for editing until it is
+closed; unsaved changes are never dropped without asking. Every
 visible string goes through core.i18n.ui._ and is set in retranslate_ui, so Settings ▸ Interface
 language switches the UI language at run time; the report language (toolbar) is independent.
 """
@@ -23,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from esg_author.core.document import Document
 from esg_author.core.errors import EsgAuthorError
 from esg_author.core.i18n.catalogs import N_
 from esg_author.core.i18n.ui import UI_LANGUAGE_NAMES, UI_LANGUAGES, _, set_ui_language, ui_language
 from esg_author.core.model import LANGUAGE_NAMES, Project
-from esg_author.core.storage import ProjectLock, open_project
 from esg_author.gui.outline_panel import OutlinePanel
 
 QT_TRANSLATION_LOCALES = {"zh-Hant": "zh_TW", "zh-Hans": "zh_CN"}
@@ -37,9 +38,7 @@ QT_TRANSLATION_LOCALES = {"zh-Hant": "zh_TW", "zh-Hans": "zh_CN"}
 class MainWindow(QMainWindow):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.project: Project | None = None
-        self.project_path: Path | None = None
-        self._lock: ProjectLock | None = None
+        self.document: Document | None = None
         self._qt_translator: QTranslator | None = None
         self._status: tuple[str, dict[str, object]] = (N_("No project open"), {})
         self.setWindowTitle("esg-author")
@@ -103,24 +102,36 @@ class MainWindow(QMainWindow):
 
     # -- public --------------------------------------------------------------------------
 
+    @property
+    def project(self) -> Project | None:
+        return None if self.document is None else self.document.project
+
+    @property
+    def project_path(self) -> Path | None:
+        return None if self.document is None else self.document.path
+
     def open_project(self, path: Path) -> bool:
         """Open and lock a project; errors are shown once, here, and change nothing.
 
-        Opening the project this window already has open reloads it from disk.
+        Opening the project this window already has open reloads it from disk. Either replaces
+        the project shown, so unsaved changes are saved or dropped only when the user says so.
         """
-        reopening = self._lock is not None and self._is_open_here(path)
-        # Reloading keeps this window's lock (acquire is a no-op while it is held), so no other
-        # editor can slip in between releasing it and taking it again.
-        lock = self._lock if reopening and self._lock is not None else ProjectLock(path)
+        if not self._may_replace_document():
+            return False
+        document = self.document
         try:
-            project = open_project(path)
-            lock.acquire()
+            if document is not None and self._is_open_here(path):
+                # Reloading keeps this window's lock, so no other editor can slip in between
+                # releasing it and taking it again.
+                document.reload()
+            else:
+                document = Document.open(path)  # read, then lock: a bad file leaves no lock
+                self._close_document()
+                self.document = document
         except EsgAuthorError as exc:
             QMessageBox.critical(self, _("Cannot open project"), str(exc))
             return False
-        if lock is not self._lock:
-            self._release_lock()
-        self._lock, self.project, self.project_path = lock, project, path
+        project = document.project
         self.language_box.blockSignals(True)
         self.language_box.clear()
         for lang in project.meta.languages:
@@ -185,7 +196,10 @@ class MainWindow(QMainWindow):
         self.text_view.setPlainText(text.body)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._release_lock()
+        if not self._may_replace_document():
+            event.ignore()
+            return
+        self._close_document()
         super().closeEvent(event)
 
     def _show_status(self, message: str, **values: object) -> None:
@@ -217,7 +231,31 @@ class MainWindow(QMainWindow):
         except OSError:
             return Path(self.project_path).resolve() == Path(path).resolve()
 
-    def _release_lock(self) -> None:
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+    def _may_replace_document(self) -> bool:
+        """Whether the open document may be closed or reloaded: it has no unsaved changes, or
+        the user saved them, or chose to discard them."""
+        document = self.document
+        if document is None or not document.is_dirty:
+            return True
+        buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
+        if document.path is not None:
+            buttons |= QMessageBox.StandardButton.Save
+        name = document.path.name if document.path is not None else _("Untitled project")
+        answer = QMessageBox.question(
+            self, _("Unsaved changes"), _("{name} has changes that are not saved. Save them first?").format(name=name),
+            buttons, QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Discard:
+            return True
+        if answer != QMessageBox.StandardButton.Save:
+            return False
+        try:
+            document.save()  # refuses to replace a file changed on disk (ExternalChangeError)
+        except EsgAuthorError as exc:
+            QMessageBox.critical(self, _("Cannot save project"), str(exc))
+            return False
+        return True
+
+    def _close_document(self) -> None:
+        if self.document is not None:
+            self.document.close()
+            self.document = None

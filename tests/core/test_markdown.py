@@ -84,3 +84,36 @@ def test_images_only_from_project_assets():
     assert "<img" not in html  # never fetched: shown as a marked problem instead
     assert html.count('class="unresolved"') == 2
     assert len(problems) == 2
+
+
+def test_block_tokens_alone_on_their_line_even_right_after_a_paragraph_line():
+    text = "Intro line.\n[[table:env]]\nNext paragraph.\n\n- [[table:in-list]]"
+    blocks, problems = render(text)
+    assert [(b.kind, b.ref) for b in blocks] == [("html", ""), ("table", "env"), ("html", "")]
+    table = blocks[1]
+    assert text[table.start:table.end] == "[[table:env]]"
+    # after a list marker the token is not alone on its line: marked and reported, with its span
+    (problem,) = problems
+    assert (problem.kind, problem.target, problem.rule) == ("table", "in-list", "token.table")
+    assert text[problem.start:problem.end] == "[[table:in-list]]"
+    assert "stand alone on its own line" in problem.message
+
+
+def test_malformed_tokens_are_marked_and_reported_with_their_span():
+    text = "共[[kpi:emp total]]人，[[kpis:a]]，[[ref:x@2024]]，`[[kpi:code]]`，\\[[kpi:escaped]]。"
+    blocks, problems = render(text)
+    html = html_of(blocks)
+    assert html.count('class="unresolved"') == 3
+    assert [(p.kind, text[p.start:p.end]) for p in problems] == [
+        ("token", "[[kpi:emp total]]"), ("token", "[[kpis:a]]"), ("token", "[[ref:x@2024]]")]
+    assert [p.rule for p in problems] == ["token.token"] * 3
+    assert problems[0].template.startswith("{token} is not a token") and problems[0].params["id"] == "emp total"
+    assert "only a [[kpi:…]] token takes a year" in problems[2].message
+    assert "<code>[[kpi:code]]</code>" in html and "[[kpi:escaped]]" in html
+
+
+def test_problem_spans_in_tables_and_crlf_text():
+    text = "第一行\r\n[[kpi:nope]]\r\n\r\n| [[ref:gone]] | [[ref:gone]] |\r\n|---|---|\r\n"
+    _blocks, problems = render(text)
+    assert [text[p.start:p.end] for p in problems] == ["[[kpi:nope]]", "[[ref:gone]]", "[[ref:gone]]"]
+    assert problems[1].start < problems[2].start  # each cell's token, not the first one twice

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,17 +22,21 @@ import pytest
 from esg_author.core.errors import ProjectFormatError, ProjectLockedError, ProjectSaveError
 from esg_author.core.model import Asset, EmissionFactor, GlossaryTerm, KpiValue, Provenance
 from esg_author.core.storage import (
+    FileIdentity,
     ProjectLock,
+    load_project_file,
     lock_path_for,
     open_project,
     project_file,
     read_format_version,
+    read_project_uuid,
     save_project,
 )
 from esg_author.core.storage import lock as lock_file
 from esg_author.core.storage.schema import APPLICATION_ID, FORMAT_VERSION
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
+V3_FIXTURE_UUID = "6f1c3b5e-2d4a-4c8e-9a71-3e5b0d2f8c14"
 
 
 def test_round_trip_keeps_everything(small_project, tmp_path):
@@ -171,11 +177,17 @@ def test_every_past_format_opens(version, tmp_path):
     assert project.kpis["emp.total"].values[2025].number == Decimal("120")
     assert project.section("env").text("zh-Hant").title == "環境"
     assert read_format_version(path) == version
+    assert str(uuid.UUID(project.meta.uuid)) == project.meta.uuid
+    if version >= 3:
+        assert project.meta.uuid == V3_FIXTURE_UUID
+    else:  # no identity before format 3: the migration gives a fresh one
+        assert project.meta.uuid != V3_FIXTURE_UUID and read_project_uuid(path) is None
     assert sorted(p.name for p in tmp_path.iterdir()) == [fixture.name]  # opening never writes
     assert path.read_bytes() == fixture.read_bytes()
     save_project(project, path)
     assert read_format_version(path) == FORMAT_VERSION
     assert open_project(path).kpis == project.kpis
+    assert read_project_uuid(path) == project.meta.uuid  # the identity given on migration is kept
     backup = project_file.backup_path_for(path, version)
     if version < FORMAT_VERSION:
         assert backup.read_bytes() == fixture.read_bytes()  # the old file is kept as it was
@@ -484,3 +496,54 @@ def test_windows_never_uses_os_kill_to_test_a_process(small_project_path, monkey
     taker.acquire()
     assert asked == [4321] and taker.held
     taker.release()
+
+
+def test_each_new_project_gets_its_own_uuid_and_keeps_it(small_project, tmp_path):
+    from dataclasses import replace
+
+    from esg_author.core.model import ReportMeta
+
+    other = ReportMeta(company={}, title={}, year=2025, period_start=small_project.meta.period_start,
+                       period_end=small_project.meta.period_end)
+    assert other.uuid != small_project.meta.uuid and uuid.UUID(other.uuid)
+    assert replace(small_project.meta).uuid == small_project.meta.uuid  # a copy is the same project
+    path = tmp_path / "p.esgproj"
+    save_project(small_project, path)
+    assert open_project(path).meta.uuid == small_project.meta.uuid == read_project_uuid(path)
+
+
+def test_migrating_an_old_file_twice_gives_two_identities_until_it_is_saved(tmp_path):
+    path = tmp_path / "old.esgproj"
+    shutil.copy(FIXTURES / "project-v2.esgproj", path)
+    assert open_project(path).meta.uuid != open_project(path).meta.uuid
+
+
+@pytest.mark.parametrize("stored", ['"not-a-uuid"', '"../../evil"', "42", "null"])
+def test_a_bad_project_uuid_is_refused(small_project_path, stored):
+    _edit_database(small_project_path, f"UPDATE meta SET value = '{stored}' WHERE key = 'uuid'")
+    with pytest.raises(ProjectFormatError, match="uuid") as error:
+        open_project(small_project_path)
+    assert error.value.path == small_project_path
+    with pytest.raises(ProjectFormatError, match="uuid"):
+        read_project_uuid(small_project_path)
+
+
+def test_a_project_without_uuid_is_refused(small_project_path):
+    _edit_database(small_project_path, "DELETE FROM meta WHERE key = 'uuid'")
+    with pytest.raises(ProjectFormatError, match="malformed"):
+        open_project(small_project_path)
+
+
+def test_uuid_is_stored_in_canonical_form(small_project_path):
+    canonical = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+    _edit_database(small_project_path, f"UPDATE meta SET value = '\"{canonical.upper()}\"' WHERE key = 'uuid'")
+    assert open_project(small_project_path).meta.uuid == canonical
+
+
+def test_open_and_save_report_the_identity_of_the_bytes(small_project, tmp_path):
+    path = tmp_path / "p.esgproj"
+    written = save_project(small_project, path)
+    data = path.read_bytes()
+    stat = path.stat()
+    assert written == FileIdentity(len(data), stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
+    assert load_project_file(path).identity == written == FileIdentity.of_file(path)

@@ -73,6 +73,56 @@ def test_reopening_the_open_project_reloads_it(qtbot, small_project_path, monkey
     assert window.open_project(small_project_path)  # not "open elsewhere"
     assert shown == []
     assert window.outline.section_count() == 4
-    assert lock_path_for(small_project_path).exists() and window._lock is not None and window._lock.held
+    assert lock_path_for(small_project_path).exists() and window.document.holds_lock
     window.close()
     assert not lock_path_for(small_project_path).exists()
+
+
+def _edit_in_window(window):
+    from esg_author.core.commands import SetSectionText
+
+    window.document.stack.execute(SetSectionText("env", "en", body="Edited in the window."))
+    assert window.document.is_dirty
+
+
+def test_reopening_with_unsaved_changes_asks_and_keeps_them_unless_discarded(qtbot, small_project_path, monkeypatch):
+    from esg_author.core.storage import open_project
+
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard]
+    asked = []
+
+    def question(parent, title, text, buttons, default):
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_project(small_project_path)
+    _edit_in_window(window)
+    assert not window.open_project(small_project_path)  # cancelled: the edit stays
+    assert "small.esgproj" in asked[0]
+    assert window.project.section("env").text("en").body == "Edited in the window."
+    assert window.open_project(small_project_path)  # discarded: reloaded from disk, lock kept
+    assert window.project.section("env").text("en").body == "Emissions fell.\n\n[[table:env]]"
+    assert not window.document.is_dirty and window.document.holds_lock
+    assert open_project(small_project_path).section("env").text("en").body.startswith("Emissions fell.")
+    window.close()
+    assert not lock_path_for(small_project_path).exists()
+
+
+def test_closing_with_unsaved_changes_can_save_them(qtbot, small_project_path, monkeypatch):
+    from esg_author.core.storage import open_project
+
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save]
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: answers.pop(0))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_project(small_project_path)
+    _edit_in_window(window)
+    window.show()
+    window.close()  # cancelled: still open, still locked
+    assert window.isVisible() and lock_path_for(small_project_path).exists()
+    window.close()  # saved, then closed
+    assert not window.isVisible() and not lock_path_for(small_project_path).exists()
+    assert open_project(small_project_path).section("env").text("en").body == "Edited in the window."

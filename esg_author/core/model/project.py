@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from uuid import uuid4
 
 from esg_author.core.errors import ModelError
 
@@ -24,6 +25,11 @@ LocalizedText = dict[str, str]
 def localized(text: LocalizedText, lang: str, fallback: str = "") -> str:
     """The text in `lang`, or `fallback` when it is missing or empty."""
     return text.get(lang) or fallback
+
+
+def new_project_uuid() -> str:
+    """A fresh project identity (a random UUID in its canonical text form)."""
+    return str(uuid4())
 
 
 @dataclass
@@ -41,6 +47,9 @@ class ReportMeta:
     logo: str | None = None
     cover_image: str | None = None
     options: dict[str, object] = field(default_factory=dict)
+    # The project's identity, kept when the file is renamed, moved or saved under another name;
+    # matches autosaved recovery copies to their project (see core.document).
+    uuid: str = field(default_factory=new_project_uuid)
 
 
 @dataclass

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from esg_author.core.errors import ProjectLockedError
+from esg_author.core.errors import LockFileError, ProjectLockedError
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,8 @@ class ProjectLock:
         self._token = uuid.uuid4().hex
 
     def acquire(self, force: bool = False) -> None:
-        """Take the lock; raises ProjectLockedError naming the owner when someone holds it.
+        """Take the lock; raises ProjectLockedError naming the owner when someone holds it, and
+        LockFileError when the lock file cannot be written (a read-only folder).
 
         Calling it again on a lock this object holds does nothing. force=True breaks a lock held
         by anyone else (another machine, a live process): the user's explicit "open anyway".
@@ -78,8 +79,14 @@ class ProjectLock:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
             raise ProjectLockedError(self.project_path, _describe(self.read_owner() or {})) from None
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(record, handle)
+        except OSError as exc:
+            raise LockFileError(self.project_path, f"{self.path.name} cannot be created ({exc.strerror or exc})") from exc
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(record, handle)
+        except OSError as exc:
+            self.path.unlink(missing_ok=True)  # an empty or partial lock of ours would block others
+            raise LockFileError(self.project_path, f"{self.path.name} cannot be written ({exc.strerror or exc})") from exc
         self.held = True
 
     def release(self) -> None:

@@ -2,17 +2,20 @@
 
 MIGRATIONS[n] turns a database of format n into format n + 1. The file on disk is never changed
 by opening it: the migrated project is written only when the user saves, and a backup of the
-old file is kept beside it first (see project_file.open_project).
+old file is kept beside it first (see project_file.save_project).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 
+from esg_author.core.model.project import new_project_uuid
 from esg_author.core.storage.schema import FORMAT_VERSION
 
 Migration = Callable[[sqlite3.Connection], None]
+
 
 def _v1_to_v2(conn: sqlite3.Connection) -> None:
     conn.executescript("""
@@ -34,8 +37,15 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
     """)
 
 
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    # Each opening of an old file mints another identity until it is saved; recovery copies are
+    # matched by the file's path as well, so an autosave of the unsaved migration is still found.
+    conn.execute("INSERT INTO meta (key, value) VALUES ('uuid', ?)", (json.dumps(new_project_uuid()),))
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _v1_to_v2,
+    2: _v2_to_v3,
 }
 
 

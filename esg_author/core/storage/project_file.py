@@ -3,16 +3,21 @@
 Opening never writes anything: the file's bytes are read into an in-memory database first and
 every check (header, application id, format version, integrity, model rules) runs on that copy.
 Saving writes a complete new database next to the target and moves it into place with the
-atomic-write helper; a file of an older format is first kept as a backup beside it.
+atomic-write helper; a file of an older format is first kept as a backup beside it. Both report
+the identity (size, modification time, hash) of the bytes read or written, so an open document
+can tell whether the file changed on disk since (see core.document).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import sqlite3
 import struct
+import uuid
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -36,6 +41,7 @@ from esg_author.core.model import (
 )
 from esg_author.core.model.names import check_asset_name, find_case_collision
 from esg_author.core.storage.atomic import atomic_replace
+from esg_author.core.storage.identity import FileIdentity
 from esg_author.core.storage.migrations import migrate
 from esg_author.core.storage.schema import APPLICATION_ID, FORMAT_VERSION, SCHEMA, SQLITE_HEADER
 
@@ -55,10 +61,23 @@ _APPLICATION_ID_OFFSET = 68
 # -- opening --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class LoadedProject:
+    """A project read from a file, with the identity of the exact bytes it was read from."""
+
+    project: Project
+    identity: FileIdentity
+
+
 def open_project(path: Path | str) -> Project:
     """Load a project; raises ProjectFormatError with a plain reason for anything unreadable."""
+    return load_project_file(path).project
+
+
+def load_project_file(path: Path | str) -> LoadedProject:
+    """What open_project does, keeping the file identity too (Document.open uses this)."""
     path = Path(path)
-    conn = _load_into_memory(path)
+    conn, identity = _load_into_memory(path)
     try:
         version = _check_identity(conn, path)
         if version < FORMAT_VERSION:
@@ -69,13 +88,16 @@ def open_project(path: Path | str) -> Project:
             except (LookupError, sqlite3.Error) as exc:
                 raise ProjectFormatError(path, f"cannot upgrade from format {version}: {exc}") from exc
         try:
-            return _read_project(conn, path)
+            project = _read_project(conn, path)
         except ModelError as exc:
             raise ProjectFormatError(path, f"the project content is inconsistent ({exc})") from exc
         except (KeyError, ValueError, TypeError, InvalidOperation, sqlite3.Error) as exc:
             raise ProjectFormatError(path, f"the project content is malformed ({exc})") from exc
     finally:
         conn.close()
+    # The project is read: checks of the project as a whole go here, so that every way of
+    # opening a file (open_project, Document.open, recovery) refuses the same files.
+    return LoadedProject(project, identity)
 
 
 def backup_path_for(path: Path, version: int) -> Path:
@@ -85,14 +107,33 @@ def backup_path_for(path: Path, version: int) -> Path:
 def read_format_version(path: Path | str) -> int:
     """The format version of a project file (for `esg-author info`), after the same checks."""
     path = Path(path)
-    conn = _load_into_memory(path)
+    conn, _identity = _load_into_memory(path)
     try:
         return _check_identity(conn, path)
     finally:
         conn.close()
 
 
-def _load_into_memory(path: Path) -> sqlite3.Connection:
+def read_project_uuid(path: Path | str) -> str | None:
+    """The project identity stored in the file, without reading the rest of the project; None
+    for a file of a format older than 3, which has none yet. Same checks as open_project."""
+    path = Path(path)
+    conn, _identity = _load_into_memory(path)
+    try:
+        if _check_identity(conn, path) < 3:
+            return None
+        row = conn.execute("SELECT value FROM meta WHERE key = 'uuid'").fetchone()
+        if row is None:
+            raise ProjectFormatError(path, "the project content is malformed (no project uuid)")
+        try:
+            return _canonical_uuid(json.loads(row[0]))
+        except ValueError as exc:
+            raise ProjectFormatError(path, f"the project content is malformed ({exc})") from exc
+    finally:
+        conn.close()
+
+
+def _load_into_memory(path: Path) -> tuple[sqlite3.Connection, FileIdentity]:
     if not path.exists():
         raise ProjectFormatError(path, "no such file")
     if path.is_dir():
@@ -102,7 +143,8 @@ def _load_into_memory(path: Path) -> sqlite3.Connection:
         # can read opens: a Windows network path (\\server\share\…, which SQLite's URI form
         # file://server/share/… refuses as "invalid uri authority"), '#', '?', CJK.
         with open(path, "rb") as handle:
-            data = handle.read() if _CAN_DESERIALIZE else handle.read(len(SQLITE_HEADER))
+            stat = os.fstat(handle.fileno())
+            data = handle.read()
     except OSError as exc:
         raise ProjectFormatError(path, f"cannot be read ({exc.strerror})") from exc
     if not data.startswith(SQLITE_HEADER):
@@ -123,7 +165,7 @@ def _load_into_memory(path: Path) -> sqlite3.Connection:
     if not result or result[0] != "ok":
         memory.close()
         raise ProjectFormatError(path, f"the file is damaged ({result[0] if result else 'no result'})")
-    return memory
+    return memory, FileIdentity.of_bytes(data, stat)
 
 
 def _without_wal_mode(data: bytes, path: Path) -> bytes:
@@ -284,7 +326,18 @@ def _meta_from_dict(data: dict[str, Any]) -> ReportMeta:
         logo=data.get("logo"),
         cover_image=data.get("cover_image"),
         options=data.get("options", {}),
+        uuid=_canonical_uuid(data["uuid"]),
     )
+
+
+def _canonical_uuid(value: object) -> str:
+    # The uuid names recovery files, so only a real UUID in canonical form is accepted.
+    if not isinstance(value, str):
+        raise ValueError(f"the project uuid {value!r} is not text")
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise ValueError(f"the project uuid {value!r} is not a UUID") from None
 
 
 def _meta_to_dict(meta: ReportMeta) -> dict[str, Any]:
@@ -293,7 +346,7 @@ def _meta_to_dict(meta: ReportMeta) -> dict[str, Any]:
         "period_start": meta.period_start.isoformat(), "period_end": meta.period_end.isoformat(),
         "short_name": meta.short_name, "currency": meta.currency, "languages": meta.languages,
         "frameworks": meta.frameworks, "template": meta.template, "logo": meta.logo,
-        "cover_image": meta.cover_image, "options": meta.options,
+        "cover_image": meta.cover_image, "options": meta.options, "uuid": meta.uuid,
     }
 
 
@@ -328,16 +381,30 @@ def _optional_value(text: str | None) -> KpiValue | None:
 # -- saving ---------------------------------------------------------------------------------
 
 
-def save_project(project: Project, path: Path | str) -> None:
-    """Write the whole project to path atomically; on failure the old file is unchanged."""
+def save_project(project: Project, path: Path | str) -> FileIdentity:
+    """Write the whole project to path atomically; on failure the old file is unchanged.
+
+    Returns the identity of what was written: hashed from the new file before it is moved into
+    place, so a write by someone else right after ours is never mistaken for ours.
+    """
     path = Path(path)
     if not path.parent.is_dir():
         raise ProjectSaveError(path, "the folder does not exist")
     _back_up_older_format(path)
+    written: list[FileIdentity] = []
+
+    def write(tmp: Path) -> None:
+        _write_database(project, tmp)
+        written.append(FileIdentity.of_file(tmp))
+
     try:
-        atomic_replace(path, lambda tmp: _write_database(project, tmp))
+        atomic_replace(path, write)
+        mtime_ns = path.stat().st_mtime_ns
     except (OSError, sqlite3.Error) as exc:
         raise ProjectSaveError(path, str(exc)) from exc
+    # os.replace keeps the new file's modification time, but some network file systems set their
+    # own: take the time from the target, the size and hash from what we wrote.
+    return FileIdentity(written[0].size, mtime_ns, written[0].sha256)
 
 
 def _back_up_older_format(path: Path) -> None:

@@ -7,6 +7,8 @@ Format history (PRAGMA user_version):
   2 — section_texts.state (review workflow); kpis.display_unit and kpis.formula (derived KPIs);
       kpi_values and kpi_value_history gain `entity` (values per subsidiary or site);
       new tables emission_factors and glossary.
+  3 — meta key `uuid`: the project's identity (a canonical UUID), which matches autosaved
+      recovery copies to their project; a file migrated from an older format gets a fresh one.
 Every change to this schema bumps FORMAT_VERSION, adds a migration in migrations.py and a
 fixture file tests/fixtures/project-v<N>.esgproj of the old version.
 """
@@ -14,7 +16,7 @@ fixture file tests/fixtures/project-v<N>.esgproj of the old version.
 from __future__ import annotations
 
 APPLICATION_ID = 0x45534741  # "ESGA": marks the database as an esg-author project
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 SCHEMA = """
