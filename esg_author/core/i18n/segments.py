@@ -21,11 +21,19 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from esg_author.core.model.tokens import (
+    ANY_TOKEN_PATTERN,
+    CONTAINER_KINDS,
+    block_token_of_line,
+    container_fence,
+    is_container_close,
+)
+
 # -- inline codes ---------------------------------------------------------------------------
 
-# Any [[…]] counts as a token, also a mistyped one: a translator must keep it either way.
+# Any [[…]] counts as a token, also a malformed one: a translator must keep it either way.
 _INLINE_RE = re.compile(
-    r"(?P<token>\[\[[^\[\]\n]*\]\])"
+    rf"(?P<token>{ANY_TOKEN_PATTERN})"
     r"|(?P<code>(?P<ticks>`+).+?(?P=ticks))"
     r"|(?P<fnref>\[\^[^\]\s]+\])"
     r"|(?P<autolink><(?:https?://|mailto:)[^<>\s]+>|<[\w.+-]+@[\w-]+(?:\.[\w-]+)+>)"
@@ -153,14 +161,14 @@ def _quote(text: str) -> str:
 # Spans OpenCC must never see: tokens, code, link/image targets, URLs, e-mail addresses.
 PROTECTED_RE = re.compile(
     r"^(?P<fence>```|~~~)[^\n]*\n.*?^(?P=fence)[ \t]*$"
-    r"|\[\[[^\[\]\n]*\]\]"
+    rf"|{ANY_TOKEN_PATTERN}"
     r"|(?P<ticks>`+).+?(?P=ticks)"
     r"|\[\^[^\]\s]+\]"
     r"|<(?:https?://|mailto:)[^<>\s]+>|<[\w.+-]+@[\w-]+(?:\.[\w-]+)+>"
     r"|\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)"
     r"|(?:https?://|www\.)[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+[A-Za-z0-9/_\-#=]"
     r"|[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
-    r"|^:::[ \t]*(?:case|highlights|signature|note)?(?=[ \t]|$)",
+    rf"|^[ ]{{0,3}}:{{3,}}[ \t]*(?:{'|'.join(CONTAINER_KINDS)})?(?=[ \t]|$)",
     re.MULTILINE | re.DOTALL,
 )
 
@@ -199,9 +207,6 @@ class SegmentedBody:
 
 
 _FENCE_RE = re.compile(r"^\s{0,3}(```|~~~)")
-_CONTAINER_RE = re.compile(r"^(:::[ \t]*)(case[ \t]+)(.*?)([ \t]*)$")
-_CONTAINER_LINE_RE = re.compile(r"^:::[ \t]*(\w+)?[ \t]*$")
-_BLOCK_TOKEN_RE = re.compile(r"^[ \t]*\[\[(?:table|index):[^\]]*\]\][ \t]*$")
 _HEADING_RE = re.compile(r"^([ \t]{0,3}#{1,6}[ \t]+)(.*?)([ \t]+#+)?([ \t]*)$")
 _ITEM_RE = re.compile(r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)(.*)$")
 _QUOTE_RE = re.compile(r"^([ \t]{0,3}>[ \t]?)(.*)$")
@@ -226,7 +231,7 @@ def split_body(body: str) -> SegmentedBody:
     while i < len(lines):
         line = lines[i]
         content, newline = _strip_newline(line)
-        if not content.strip() or _RULE_RE.match(content) or _BLOCK_TOKEN_RE.match(content):
+        if not content.strip() or _RULE_RE.match(content) or block_token_of_line(content):
             builder.structure(line)
         elif _FENCE_RE.match(content):
             fence = _FENCE_RE.match(content).group(1)  # type: ignore[union-attr]
@@ -237,10 +242,15 @@ def split_body(body: str) -> SegmentedBody:
                 if lines[i].strip().startswith(fence):
                     break
                 i += 1
-        elif match := _CONTAINER_RE.match(content):
-            builder.structure(match.group(1) + match.group(2))
-            builder.segment("case-title", match.group(3), match.group(4) + newline)
-        elif _CONTAINER_LINE_RE.match(content):
+        elif fence := container_fence(content):
+            if fence.kind == "case" and fence.arguments:  # a case box's title is printed: translated
+                start = content.index(fence.arguments, content.index(fence.kind) + len(fence.kind))
+                end = start + len(fence.arguments)
+                builder.structure(content[:start])
+                builder.segment("case-title", fence.arguments, content[end:] + newline)
+            else:
+                builder.structure(line)
+        elif is_container_close(content):
             builder.structure(line)
         elif match := _HEADING_RE.match(content):
             builder.structure(match.group(1))
@@ -279,10 +289,10 @@ def _strip_newline(line: str) -> tuple[str, str]:
 
 
 def _starts_block(content: str) -> bool:
-    return bool(not content.strip() or _FENCE_RE.match(content) or _CONTAINER_LINE_RE.match(content)
-                or _CONTAINER_RE.match(content) or _HEADING_RE.match(content) or _TABLE_RE.match(content)
+    return bool(not content.strip() or _FENCE_RE.match(content) or container_fence(content)
+                or is_container_close(content) or _HEADING_RE.match(content) or _TABLE_RE.match(content)
                 or _ITEM_RE.match(content) or _QUOTE_RE.match(content) or _FOOTNOTE_RE.match(content)
-                or _BLOCK_TOKEN_RE.match(content) or _RULE_RE.match(content))
+                or block_token_of_line(content) or _RULE_RE.match(content))
 
 
 def _paragraph(builder: _Builder, lines: list[str], i: int, first: str, kind: str) -> int:
