@@ -567,3 +567,20 @@ def test_a_kill_at_any_moment_leaves_no_copy_or_a_complete_one(small_project_pat
     document = Document.recover(copy, break_lock=True)
     assert document.is_dirty and _body(document).startswith("Edit ")
     document.close()
+
+
+def test_a_folder_where_no_lock_can_be_made_opens_read_only_only(small_project_path, monkeypatch):
+    from esg_author.core.errors import LockFileError
+
+    real_open = os.open
+
+    def read_only_folder(path, flags, *args):
+        if str(path).endswith("#"):  # the lock file
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", read_only_folder)
+    with pytest.raises(LockFileError):
+        Document.open(small_project_path)
+    with Document.open(small_project_path, read_only=True) as document:
+        assert document.project.meta.year == 2025 and not document.holds_lock

@@ -547,3 +547,21 @@ def test_open_and_save_report_the_identity_of_the_bytes(small_project, tmp_path)
     stat = path.stat()
     assert written == FileIdentity(len(data), stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
     assert load_project_file(path).identity == written == FileIdentity.of_file(path)
+
+
+def test_a_lock_file_that_cannot_be_created_is_a_typed_error(small_project_path, monkeypatch):
+    from esg_author.core.errors import LockFileError
+
+    real_open = os.open
+
+    def read_only_folder(path, flags, *args):
+        if str(path).endswith("#"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", read_only_folder)
+    lock = ProjectLock(small_project_path)
+    with pytest.raises(LockFileError, match="cannot lock the project for editing") as error:
+        lock.acquire()
+    assert error.value.path == small_project_path and "Permission denied" in str(error.value)
+    assert not lock.held and not lock_path_for(small_project_path).exists()
