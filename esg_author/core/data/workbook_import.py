@@ -6,6 +6,11 @@ step). Files from colleagues are untrusted: the zip is checked for bombs before 
 parsed, and the XML is read safely (xlsx_reader). Cells hold what Excel last calculated; a
 formula without a cached result (saved by a tool that does not calculate) is a problem, never
 "empty".
+
+Problems and warnings name their sheet!cell and carry a translatable message (an English msgid
+and its parameters, as findings do): `ImportResult.findings` gives them as Findings aimed at the
+workbook cell, for a GUI to list in the UI language. They say what is wrong and what to do in
+the workbook; how to override (import another project's workbook anyway) is the caller's word.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import logging
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -49,11 +54,13 @@ from esg_author.core.data.workbook_export import (
 )
 from esg_author.core.data.xlsx_reader import XlsxCell, XlsxReader
 from esg_author.core.errors import EsgAuthorError, WorkbookError
+from esg_author.core.findings import CellTarget, Finding, Severity
+from esg_author.core.i18n.catalogs import N_
 from esg_author.core.model import Kpi, KpiValue, Project, Provenance
+from esg_author.core.model.tokens import MAX_ID_LENGTH, is_valid_id
 
 logger = logging.getLogger(__name__)
 
-KPI_ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_\-]+)*$")  # as [[kpi:ID]] tokens accept
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # What reading a damaged or hostile file raises (defusedxml's and xlsx_reader's errors are ValueErrors).
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, KeyError, ParseError, ValueError, IndexError, OSError, EOFError)
@@ -61,13 +68,35 @@ _READ_ERRORS = (zipfile.BadZipFile, zlib.error, KeyError, ParseError, ValueError
 
 @dataclass(frozen=True)
 class WorkbookProblem:
+    """What is wrong at sheet!cell (cell "" for a whole sheet, both "" for the file). message is
+    an English msgid with {placeholders}, params fill them; rule is a registered rule id."""
+
     sheet: str
     cell: str
-    reason: str
+    message: str
+    params: Mapping[str, str | int] = field(default_factory=dict)
+    rule: str = "workbook.value"
+
+    @property
+    def reason(self) -> str:
+        """The message in English, placeholders filled."""
+        return self.message.format(**self.params) if self.params else self.message
 
     def __str__(self) -> str:
         where = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
         return f"{where}: {self.reason}" if where else self.reason
+
+    def finding(self, path: Path, severity: Severity = Severity.ERROR) -> Finding:
+        return Finding(severity, self.rule, self.message, target=CellTarget(path.name, self.sheet, self.cell),
+                       params=self.params)
+
+
+class _CellValueError(NotANumberError):
+    """A cell value that does not fit its KPI, with its translatable message."""
+
+    def __init__(self, message: str, **params: str | int) -> None:
+        self.message, self.params = message, params
+        super().__init__(message.format(**params))
 
 
 @dataclass(frozen=True)
@@ -100,6 +129,12 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Problems (errors: nothing is imported) and warnings, aimed at their workbook cells."""
+        return ([p.finding(self.path, Severity.ERROR) for p in self.problems]
+                + [w.finding(self.path, Severity.WARNING) for w in self.warnings])
 
 
 # -- public API -----------------------------------------------------------------------------
@@ -202,7 +237,7 @@ class _Meta:
 def _read_meta(path: Path, cells: dict[tuple[int, int], XlsxCell] | None) -> _Meta:
     if cells is None:
         raise WorkbookError(path, "", "", f"not an esg-author data workbook: the hidden sheet {META_SHEET} is "
-                            "missing (export one with `esg-author excel export`)")
+                            "missing (export a data workbook from the project, fill it in and import that)")
     rows: dict[int, list[Any]] = {}
     for (row, column), cell in cells.items():
         if column <= 3:  # key, value, extra (the group of a data sheet)
@@ -242,7 +277,9 @@ class _Reader:
         self._check_sheets()
         layout = self.layout
         if self.result.year != layout.input_year:
-            self._warn(META_SHEET, "", f"the column headed {layout.input_year} is imported as {self.result.year} (--year)")
+            self._warn(META_SHEET, "", N_("the column headed {column_year} is imported as {year}, the year chosen "
+                                          "for this import"),
+                       {"column_year": layout.input_year, "year": self.result.year}, rule="workbook.year")
         wanted = {layout.ID_COLUMN, layout.input_column, layout.notes_column}
         for name in self.meta.sheets:
             if name in self.book.sheet_names:
@@ -267,36 +304,48 @@ class _Reader:
             return
         theirs = meta.company.get("en") or next(iter(meta.company.values()), "?")
         ours = project_meta.company.get("en") or next(iter(project_meta.company.values()), "?")
-        reason = (f"the workbook was exported from another project ({theirs}, {meta.project_year}); "
-                  f"this project is {ours}, {project_meta.year}")
+        params = {"their_company": theirs, "their_year": meta.project_year, "company": ours, "year": project_meta.year}
         if self.force:
-            self._warn(META_SHEET, "", reason + "; imported anyway (--force)")
+            self._warn(META_SHEET, "", N_("the workbook was exported from another project ({their_company}, "
+                                          "{their_year}); this project is {company}, {year}; imported anyway, as "
+                                          "requested"), params, rule="workbook.other-project")
         else:
-            self._problem(META_SHEET, "", reason + "; use --force to import anyway")
+            self._problem(META_SHEET, "", N_("the workbook was exported from another project ({their_company}, "
+                                             "{their_year}); this project is {company}, {year}; nothing is imported "
+                                             "unless you choose to import it anyway"),
+                          params, rule="workbook.other-project")
 
     def _check_sheets(self) -> None:
         expected = set(self.meta.sheets) | set(RESERVED_SHEETS)
         for name in [*self.meta.sheets, DEFINITIONS_SHEET]:
             if name not in self.book.sheet_names:
-                self._problem(name, "", "the sheet is missing (renamed or deleted?); its values cannot be read")
+                self._problem(name, "", N_("the sheet is missing (renamed or deleted?); its values cannot be read"),
+                              rule="workbook.sheet")
         id_header = self.layout.headers()[0]
         for name in self.book.sheet_names:
             if name in expected:
                 continue
             first = self._cells(name, lambda row, column: column == 1, max_row=1).get((1, 1))
             if first is not None and _same_text(first.value, id_header):
-                self._problem(name, "", "a data sheet esg-author did not export (renamed or copied?); "
-                              f"expected sheets: {', '.join(self.meta.sheets)}")
+                self._problem(name, "", N_("a data sheet esg-author did not export (renamed or copied?); expected "
+                                           "sheets: {sheets}"), {"sheets": ", ".join(self.meta.sheets)},
+                              rule="workbook.sheet")
             else:
-                self._warn(name, "", "not part of the exported workbook; ignored")
+                self._warn(name, "", N_("not part of the exported workbook; ignored"), rule="workbook.sheet")
 
     def _headers_match(self, sheet: str, cells: dict[tuple[int, int], XlsxCell], headers: list[str]) -> bool:
         for column, expected in enumerate(headers, start=1):
             found = cells.get((1, column))
             if found is None or not _same_text(found.value, expected):
-                shown = "nothing" if found is None or found.value is None else repr(str(found.value))
-                self._problem(sheet, f"{get_column_letter(column)}1", f"expected the header {_one_line(expected)!r}, "
-                              f"found {shown}: columns were inserted, moved or renamed; this sheet was not read")
+                cell, params = f"{get_column_letter(column)}1", {"expected": repr(_one_line(expected))}
+                if found is None or found.value is None:
+                    self._problem(sheet, cell, N_("expected the header {expected}, found nothing: columns were "
+                                                  "inserted, moved or renamed; this sheet was not read"),
+                                  params, rule="workbook.sheet")
+                else:
+                    self._problem(sheet, cell, N_("expected the header {expected}, found {found}: columns were "
+                                                  "inserted, moved or renamed; this sheet was not read"),
+                                  {**params, "found": repr(str(found.value))}, rule="workbook.sheet")
                 return False
         return True
 
@@ -313,21 +362,24 @@ class _Reader:
             kpi_id = _text(cells.get((row, layout.ID_COLUMN)))
             if not kpi_id:
                 if filled:
-                    self._problem(sheet, where, "a value in a row without KPI id")
+                    self._problem(sheet, where, N_("a value in a row without KPI id"), rule="workbook.kpi")
                 continue
             if not self._first_sighting(kpi_id, sheet, f"A{row}"):
                 continue
             kpi = self.project.kpis.get(kpi_id)
             if kpi is None:
                 if filled:
-                    self._problem(sheet, f"A{row}", f"unknown KPI id {kpi_id!r}: it is not in this project")
+                    self._problem(sheet, f"A{row}", N_("unknown KPI id '{kpi}': it is not in this project"),
+                                  {"kpi": kpi_id}, rule="workbook.kpi")
                 else:
-                    self._warn(sheet, f"A{row}", f"unknown KPI id {kpi_id!r} (no value given; ignored)")
+                    self._warn(sheet, f"A{row}", N_("unknown KPI id '{kpi}' (no value given; ignored)"),
+                               {"kpi": kpi_id}, rule="workbook.kpi")
                 continue
             if kpi.formula:
                 if filled:
-                    self._problem(sheet, where, f"{kpi_id} is calculated by esg-author ({kpi.formula}); "
-                                  "a value for it cannot be imported")
+                    self._problem(sheet, where, N_("{kpi} is calculated by esg-author ({formula}); a value for it "
+                                                   "cannot be imported"),
+                                  {"kpi": kpi_id, "formula": kpi.formula}, rule="workbook.kpi")
                 continue
             self._take_value(kpi, value_cell, note, sheet, where)
 
@@ -336,14 +388,14 @@ class _Reader:
         entry = self._parse(kpi.id, cell, sheet, where)
         if entry is None:
             if note and (cell is None or _text(cell) == ""):
-                self._warn(sheet, where, f"{kpi.id}: a note without a value is ignored")
+                self._warn(sheet, where, N_("{kpi}: a note without a value is ignored"), {"kpi": kpi.id})
             return None
         values = kpi.entity_values.get(self.result.entity, {}) if self.result.entity else kpi.values
         old = values.get(self.result.year)
         try:
             new, written = self._to_value(kpi, entry, cell, old, note, sheet, where)
         except NotANumberError as exc:
-            self._problem(sheet, where, f"{kpi.id}: {exc}")
+            self._value_problem(sheet, where, kpi.id, exc)
             return None
         if old is not None and _same_value(old, new, kpi.precision):
             self.result.unchanged += 1
@@ -355,15 +407,17 @@ class _Reader:
         if cell is None:
             return None
         if cell.formula and cell.value is None:
-            self._problem(sheet, where, f"{kpi_id}: formula was never calculated — open the file in Excel and save it")
+            self._problem(sheet, where, N_("{kpi}: formula was never calculated — open the file in Excel and save it"),
+                          {"kpi": kpi_id})
             return None
         if cell.error:
-            self._problem(sheet, where, f"{kpi_id}: the cell shows the spreadsheet error {cell.value}")
+            self._problem(sheet, where, N_("{kpi}: the cell shows the spreadsheet error {error}"),
+                          {"kpi": kpi_id, "error": str(cell.value)})
             return None
         try:
             return parse_cell_value(cell.value, cell.number_format)
         except NotANumberError as exc:
-            self._problem(sheet, where, f"{kpi_id}: {exc}")
+            self._value_problem(sheet, where, kpi_id, exc)
             return None
 
     def _to_value(self, kpi: Kpi, entry: ParsedEntry, cell: XlsxCell | None, old: KpiValue | None, note: str,
@@ -379,15 +433,18 @@ class _Reader:
         number, written = entry.number, ""
         label = unit_label(kpi.unit, "en") if is_known_unit(kpi.unit) else kpi.unit
         if entry.percent and kpi.unit != "percent":
-            raise NotANumberError(f"written as a percentage, but the KPI is in {label}")
+            raise _CellValueError(N_("{kpi}: written as a percentage, but the KPI is in {unit}"), kpi=kpi.id,
+                                  unit=label)
         if entry.unit_text:
             code = unit_code_for_text(entry.unit_text)
             if code is None:
-                raise NotANumberError(f"{entry.unit_text!r} after the number is not a unit esg-author knows; "
-                                      f"write only the number, in {label}")
+                raise _CellValueError(N_("{kpi}: {text} after the number is not a unit esg-author knows; write "
+                                         "only the number, in {unit}"), kpi=kpi.id, text=repr(entry.unit_text),
+                                      unit=label)
             if code != kpi.unit:
                 if not (is_known_unit(kpi.unit) and are_compatible(code, kpi.unit)):
-                    raise NotANumberError(f"the cell says {unit_label(code, 'en')} but the KPI is in {label}")
+                    raise _CellValueError(N_("{kpi}: the cell says {written} but the KPI is in {unit}"), kpi=kpi.id,
+                                          written=unit_label(code, "en"), unit=label)
                 written = f"{number} {unit_label(code, 'en')}"
                 # precision + 6 decimals, half-up: 1000 GJ is 277.77777778 MWh, which a workbook
                 # cell holds exactly, so re-importing the exported value changes nothing.
@@ -400,10 +457,11 @@ class _Reader:
         provenance = Provenance("imported", detail, self.moment)
         if kpi.unit == "score" or entry.kind == "score":
             if kpi.unit != "score":
-                raise NotANumberError(f"written as a score (x/y), but the KPI is in {label}")
+                raise _CellValueError(N_("{kpi}: written as a score (x/y), but the KPI is in {unit}"), kpi=kpi.id,
+                                      unit=label)
             maximum = entry.maximum or _latest_maximum(kpi)
             if maximum is None:
-                raise NotANumberError("a score needs its maximum: write it as 4.5/5")
+                raise _CellValueError(N_("{kpi}: a score needs its maximum: write it as 4.5/5"), kpi=kpi.id)
             return KpiValue("score", number, maximum, note=keep_note, provenance=provenance), written
         return KpiValue("number", number, note=keep_note, provenance=provenance), written
 
@@ -423,7 +481,8 @@ class _Reader:
             if row < first_custom:  # the exported list: read-only
                 listed = _text(cells.get((row, columns.ID)))
                 if listed and listed not in self.project.kpis:
-                    self._warn(sheet, f"A{row}", f"KPI {listed!r} is no longer in the project; ignored")
+                    self._warn(sheet, f"A{row}", N_("KPI '{kpi}' is no longer in the project; ignored"),
+                               {"kpi": listed}, rule="workbook.kpi")
                 continue
             texts = {column: _text(cells.get((row, column))) for column in range(1, columns.NOTES + 1)}
             if not any(texts.values()):
@@ -442,27 +501,34 @@ class _Reader:
         sheet, columns = DEFINITIONS_SHEET, DefinitionsLayout
         kpi_id = texts[columns.ID]
         problems_before = len(self.result.problems)
-        if not KPI_ID_PATTERN.match(kpi_id) or len(kpi_id) > 64:
-            self._problem(sheet, f"A{row}", f"{kpi_id!r} is not a valid KPI id: use letters, digits, _ and -, "
-                          "parts separated by dots (e.g. energy.solar), starting with a letter")
+        if not is_valid_id(kpi_id):  # the id grammar of tokens, sections and tables
+            self._problem(sheet, f"A{row}", N_("'{kpi}' is not a valid KPI id: start with a letter and use letters, "
+                                               "digits, _ and -, in parts separated by single dots (e.g. "
+                                               "energy.solar), at most {length} characters"), {"kpi": kpi_id, "length": MAX_ID_LENGTH},
+                          rule="workbook.kpi")
         elif kpi_id in self.project.kpis:
-            self._problem(sheet, f"A{row}", f"a KPI with id {kpi_id!r} already exists in the project")
+            self._problem(sheet, f"A{row}", N_("a KPI with id '{kpi}' already exists in the project"), {"kpi": kpi_id},
+                          rule="workbook.kpi")
         else:
             self._first_sighting(kpi_id, sheet, f"A{row}")  # reports a second row with the same id
         names = {lang: texts[column] for lang, column in
                  (("en", columns.NAME_EN), ("zh-Hant", columns.NAME_HANT), ("zh-Hans", columns.NAME_HANS)) if texts[column]}
         if not names:
-            self._problem(sheet, f"B{row}", f"new KPI {kpi_id!r} needs a name (English or Chinese)")
+            self._problem(sheet, f"B{row}", N_("new KPI '{kpi}' needs a name (English or Chinese)"), {"kpi": kpi_id},
+                          rule="workbook.kpi")
         missing = [lang for lang in self.project.meta.languages if lang not in names]
         if names and missing:
-            self._warn(sheet, f"B{row}", f"new KPI {kpi_id!r} has no name in {', '.join(missing)} yet")
+            self._warn(sheet, f"B{row}", N_("new KPI '{kpi}' has no name in {languages} yet"),
+                       {"kpi": kpi_id, "languages": ", ".join(missing)}, rule="workbook.kpi")
         unit = texts[columns.UNIT]
         unit = unit if is_known_unit(unit) else (unit_code_for_text(unit) or unit)
         if not is_known_unit(unit):
-            self._problem(sheet, f"E{row}", f"unknown unit code {texts[columns.UNIT]!r}: choose one from the Units sheet")
+            self._problem(sheet, f"E{row}", N_("unknown unit code {unit}: choose one from the Units sheet"),
+                          {"unit": repr(texts[columns.UNIT])}, rule="workbook.kpi")
         parent = texts[columns.PARENT]
         if parent and parent not in self.project.kpis and parent not in new_ids:
-            self._problem(sheet, f"G{row}", f"unknown parent KPI {parent!r} (a new parent must be on a row above)")
+            self._problem(sheet, f"G{row}", N_("unknown parent KPI '{parent}' (a new parent must be on a row above)"),
+                          {"parent": parent}, rule="workbook.kpi")
         precision = 0
         if texts[columns.PRECISION]:
             try:
@@ -470,7 +536,7 @@ class _Reader:
                 if not 0 <= precision <= 6:
                     raise ValueError
             except ValueError:
-                self._problem(sheet, f"H{row}", "decimals must be a whole number from 0 to 6")
+                self._problem(sheet, f"H{row}", N_("decimals must be a whole number from 0 to 6"), rule="workbook.kpi")
         if len(self.result.problems) > problems_before:
             return None
         return Kpi(kpi_id, names, unit, group=texts[columns.GROUP] or "custom", parent_id=parent or None,
@@ -480,16 +546,25 @@ class _Reader:
 
     def _first_sighting(self, kpi_id: str, sheet: str, cell: str) -> bool:
         if kpi_id in self.seen:
-            self._problem(sheet, cell, f"duplicate KPI id {kpi_id!r}: it is also at {self.seen[kpi_id]}")
+            self._problem(sheet, cell, N_("duplicate KPI id '{kpi}': it is also at {place}"),
+                          {"kpi": kpi_id, "place": self.seen[kpi_id]}, rule="workbook.kpi")
             return False
         self.seen[kpi_id] = f"{sheet}!{cell}"
         return True
 
-    def _problem(self, sheet: str, cell: str, reason: str) -> None:
-        self.result.problems.append(WorkbookProblem(sheet, cell, reason))
+    def _problem(self, sheet: str, cell: str, message: str, params: Mapping[str, str | int] | None = None,
+                 rule: str = "workbook.value") -> None:
+        self.result.problems.append(WorkbookProblem(sheet, cell, message, params or {}, rule))
 
-    def _warn(self, sheet: str, cell: str, reason: str) -> None:
-        self.result.warnings.append(WorkbookProblem(sheet, cell, reason))
+    def _warn(self, sheet: str, cell: str, message: str, params: Mapping[str, str | int] | None = None,
+              rule: str = "workbook.value") -> None:
+        self.result.warnings.append(WorkbookProblem(sheet, cell, message, params or {}, rule))
+
+    def _value_problem(self, sheet: str, cell: str, kpi_id: str, exc: NotANumberError) -> None:
+        if isinstance(exc, _CellValueError):
+            self._problem(sheet, cell, exc.message, exc.params)
+        else:  # number_parsing's reasons are English sentences, given as they are
+            self._problem(sheet, cell, N_("{kpi}: {reason}"), {"kpi": kpi_id, "reason": str(exc)})
 
 
 def _text(cell: XlsxCell | None) -> str:

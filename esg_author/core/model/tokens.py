@@ -27,11 +27,12 @@ CONTAINER_KINDS = ("case", "highlights", "signature", "note")
 # -- ids ----------------------------------------------------------------------------------------
 
 MAX_ID_LENGTH = 64
-ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_\-]+)*"
+ID_PATTERN = r"[A-Za-z][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_\-]+)*"
 """An id: ASCII letters, digits, `_` and `-`, in parts joined by single dots (`energy.solar`,
-`env-emissions`, `305-1`, `gri-2021`). It starts with a letter or a digit and has no empty part,
-so ids never start or end with a dot or contain `..`: section ids become file names in
-project bundles, and every id appears in tokens, anchors and workbook cells."""
+`env-emissions`, `gri-2021`, `A1.2`), at most MAX_ID_LENGTH characters. It starts with a letter:
+ids are typed into and read back from Excel cells, which turn `1.10` into 1.1 and `305-1` into a
+date. No part is empty, so an id never starts or ends with a dot or contains `..` (section ids
+become file names in project bundles)."""
 _ID_RE = re.compile(rf"{ID_PATTERN}\Z")
 
 
@@ -43,8 +44,9 @@ def is_valid_id(value: object) -> bool:
 def check_id(value: object, what: str = "id") -> str:
     """Return value if is_valid_id(value); raise ModelError naming `what` ("KPI id") if not."""
     if not is_valid_id(value):
-        raise ModelError(f"{value!r} is not a valid {what}: use letters, digits, _ and -, in parts "
-                         f"separated by single dots (such as energy.solar), at most {MAX_ID_LENGTH} characters")
+        raise ModelError(f"{value!r} is not a valid {what}: start with a letter and use letters, digits, _ and -, "
+                         f"in parts separated by single dots (such as energy.solar), at most {MAX_ID_LENGTH} "
+                         "characters")
     assert isinstance(value, str)
     return value
 

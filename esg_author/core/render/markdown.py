@@ -95,8 +95,8 @@ MALFORMED_MESSAGES = {
     "shape": N_("{token} is not a token: write [[kpi:ID]], [[kpi:ID@YEAR]], [[ref:ID]], [[table:ID]] or "
                 "[[index:FRAMEWORK]]"),
     "kind": N_("{token} is not a token: “{kind}” is not one of kpi, ref, table and index"),
-    "id": N_("{token} is not a token: “{id}” is not a valid id (letters, digits, _ and -, in parts separated "
-             "by single dots)"),
+    "id": N_("{token} is not a token: “{id}” is not a valid id (a letter first, then letters, digits, _ and -, "
+             "in parts separated by single dots)"),
     "year": N_("{token} is not a token: a year has four digits, as in [[kpi:ID@2024]]"),
     "year-not-kpi": N_("{token} is not a token: only a [[kpi:…]] token takes a year"),
 }

@@ -34,6 +34,7 @@ from esg_author.core.data.workbook_export import (
 )
 from esg_author.core.data.workbook_import import import_workbook
 from esg_author.core.errors import WorkbookError
+from esg_author.core.findings import CellTarget, Severity
 from esg_author.core.model import Kpi, KpiValue, Project, ReportMeta
 
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
@@ -331,10 +332,16 @@ def test_other_project_needs_force(project: Project, workbook_path: Path) -> Non
     fill(workbook_path, {"emp.total": 130})
     result = import_workbook(other, workbook_path, now=NOW)
     assert reasons(result) == ["_esg: the workbook was exported from another project (Example Co, 2025); "
-                               "this project is Other Ltd, 2026; use --force to import anyway"]
+                               "this project is Other Ltd, 2026; nothing is imported unless you choose to import "
+                               "it anyway"]
+    # the core names no command-line flag; the problem is a finding aimed at the workbook
+    (finding,) = result.findings
+    assert (finding.rule, finding.target) == ("workbook.other-project", CellTarget(workbook_path.name, "_esg", ""))
+    assert finding.params["company"] == "Other Ltd" and "--force" not in finding.text
     forced = import_workbook(other, workbook_path, force=True, now=NOW)
     assert forced.applied and other.kpis["emp.total"].values[2025].number == 130  # the year the workbook asks for
-    assert "imported anyway (--force)" in str(forced.warnings[0])
+    assert "imported anyway, as requested" in str(forced.warnings[0])
+    assert forced.findings[0].severity is Severity.WARNING
 
 
 def test_year_option_overrides_the_workbook_year(project: Project, workbook_path: Path) -> None:
@@ -386,8 +393,8 @@ def test_invalid_new_kpis_are_problems(project: Project, workbook_path: Path) ->
     edit(workbook_path, add_rows)
     problems = reasons(import_workbook(project, workbook_path, now=NOW))
     assert problems == [
-        f"KPI definitions!A{first}: '9lives' is not a valid KPI id: use letters, digits, _ and -, parts separated "
-        "by dots (e.g. energy.solar), starting with a letter",
+        f"KPI definitions!A{first}: '9lives' is not a valid KPI id: start with a letter and use letters, digits, _ "
+        "and -, in parts separated by single dots (e.g. energy.solar), at most 64 characters",
         f"KPI definitions!A{first + 1}: a KPI with id 'emp.total' already exists in the project",
         f"KPI definitions!B{first + 2}: new KPI 'water.grey' needs a name (English or Chinese)",
         f"KPI definitions!E{first + 3}: unknown unit code 'litres': choose one from the Units sheet",
