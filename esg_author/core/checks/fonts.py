@@ -18,6 +18,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 from esg_author.core.findings import Finding, Severity, TemplateTarget
+from esg_author.core.i18n.catalogs import N_
 
 logger = logging.getLogger(__name__)
 
@@ -63,28 +64,31 @@ def check_font_coverage(characters: set[str], families: tuple[str, ...], lang: s
     where = TemplateTarget(template)
     if shutil.which("fc-list") is None:
         return [Finding(Severity.WARNING, "font.unverified",
-                        "fontconfig (fc-list) is not available, so font coverage was not checked", lang, where)]
+                        N_("fontconfig (fc-list) is not available, so font coverage was not checked"), lang, where)]
     findings: list[Finding] = []
     covered: set[int] = set()
     for family in families:
         faces = font_faces(family)
         if not faces:
             findings.append(Finding(Severity.WARNING, "font.not-installed",
-                                    f"font {family!r} declared by the template is not installed", lang, where))
+                                    N_("font “{font}” declared by the template is not installed"), lang, where,
+                                    {"font": family}))
         for file, index in faces:
             covered |= face_coverage(file, index)
     if not covered:
         findings.append(Finding(Severity.ERROR, "font.none",
-                                f"none of the template's fonts for {lang} is installed ({', '.join(families)})",
-                                lang, where))
+                                N_("none of the template's fonts for {language} is installed ({fonts})"), lang, where,
+                                {"language": lang, "fonts": ", ".join(families)}))
         return findings
     missing = sorted(ch for ch in characters if ord(ch) not in covered)
     if missing:
         sample = "".join(missing[:30])
         codes = ", ".join(f"U+{ord(ch):04X}" for ch in missing[:5])
         findings.append(Finding(Severity.ERROR, "font.coverage",
-                                f"{len(missing)} characters are not in the template's fonts and would print as "
-                                f"boxes: {sample} ({codes}{'…' if len(missing) > 5 else ''})", lang, where))
+                                N_("characters not in the template's fonts, which would print as boxes ({count}): "
+                                   "{characters} ({codes})"), lang, where,
+                                {"count": len(missing), "characters": sample,
+                                 "codes": codes + ("…" if len(missing) > 5 else "")}))
     return findings
 
 

@@ -14,11 +14,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from esg_author.core.data.units import is_intensity
 from esg_author.core.findings import DisclosureTarget, Finding, KpiTarget, SectionTarget, Severity, TableTarget, Target
 from esg_author.core.frameworks.catalogue import Disclosure, Framework, UnknownDisclosureError
 from esg_author.core.frameworks.index import OMISSION_REASONS, ROW_KINDS, index_rows, table_locations
 from esg_author.core.frameworks.registry import FrameworkRegistry, UnknownFrameworkError, default_registry
+from esg_author.core.i18n.catalogs import N_
 from esg_author.core.model import Kpi, Project
+
+_GAP = {
+    "mandatory": N_("{code} is mandatory but no section, KPI or table answers it and no explanation is given"),
+    "comply_or_explain": N_("{code} is comply-or-explain but no section, KPI or table answers it and no explanation "
+                            "is given"),
+    "required": N_("{code} is required but no section, KPI or table answers it and no explanation is given"),
+}
+_NO_EXPLANATION = {
+    "not_applicable": N_("{code} is not applicable without an explanation"),
+    "omitted": N_("{code} is omitted without an explanation"),
+    "partly_disclosed": N_("{code} is partly disclosed without an explanation"),
+}
 
 
 def check_project(project: Project) -> list[Finding]:
@@ -29,30 +43,36 @@ def check_project(project: Project) -> list[Finding]:
         try:
             framework = registry.get(framework_id)
         except UnknownFrameworkError as exc:
-            findings.append(Finding(Severity.ERROR, "framework.unknown", str(exc), target=DisclosureTarget(framework_id)))
+            findings.append(Finding(Severity.ERROR, "framework.unknown",
+                                    N_("unknown framework {framework}; known frameworks: {known}"),
+                                    target=DisclosureTarget(framework_id),
+                                    params={"framework": framework_id, "known": ", ".join(exc.known_ids) or "—"}))
             continue
         rows = index_rows(project, framework, project.meta.languages[0], locations)
         for disclosure, row in rows:
             where = DisclosureTarget(framework.id, disclosure.code)
             if row.status == "missing":
-                findings.append(Finding(
-                    Severity.ERROR, "framework.gap",
-                    f"{disclosure.code} ({_title(framework, disclosure)}) is {disclosure.level.replace('_', '-')} "
-                    f"but no section, KPI or table answers it and no explanation is given", target=where))
+                # The title is not in the message: the target names the disclosure, and a GUI shows
+                # its title in the UI language from the catalogue.
+                findings.append(Finding(Severity.ERROR, "framework.gap", _GAP.get(disclosure.level, _GAP["required"]),
+                                        target=where, params={"code": disclosure.code}))
             elif row.status in ("not_applicable", "omitted", "partly_disclosed"):
                 findings.extend(_missing_explanations(project, framework, disclosure, row.status))
                 reason = project.statuses[(framework.id, disclosure.code)].omission_reason
                 if row.status == "omitted" and framework.id.startswith("gri-") and reason not in OMISSION_REASONS:
-                    findings.append(Finding(
-                        Severity.ERROR, "framework.omission-reason",
-                        f"{disclosure.code} is omitted; GRI requires one of its reasons for omission "
-                        f"({', '.join(OMISSION_REASONS)}), not {reason!r}", target=where))
+                    message = (N_("{code} is omitted; GRI requires one of its reasons for omission ({reasons}), "
+                                  "not “{reason}”") if reason else
+                               N_("{code} is omitted without a reason; GRI requires one of its reasons for omission "
+                                  "({reasons})"))
+                    findings.append(Finding(Severity.ERROR, "framework.omission-reason", message, target=where,
+                                            params={"code": disclosure.code, "reasons": ", ".join(OMISSION_REASONS),
+                                                    "reason": reason}))
             for section_id in row.section_ids if row.status in ("disclosed", "partly_disclosed") else ():
                 if _is_empty(project, section_id):
                     findings.append(Finding(
                         Severity.ERROR, "framework.empty-section",
-                        f"{disclosure.code} is marked disclosed in section {section_id!r}, which has no text",
-                        target=where))
+                        N_("{code} is marked disclosed in section {section}, which has no text"),
+                        target=where, params={"code": disclosure.code, "section": section_id}))
         findings.extend(_data_requirements(project, framework))
     return findings
 
@@ -65,24 +85,34 @@ def _unknown_references(project: Project, registry: FrameworkRegistry) -> Iterat
     references += [(DisclosureTarget(fw, code), f"{fw}:{code}") for fw, code in project.statuses]
     for owner, reference in references:
         framework_id, _, code = reference.partition(":")
+        params = {"reference": reference, "framework": framework_id.strip(), "code": code.strip()}
         try:
             registry.resolve(reference)
-        except (UnknownFrameworkError, UnknownDisclosureError, ValueError) as exc:
-            yield Finding(Severity.ERROR, "framework.unknown-code", f"{owner.describe()} links to {reference!r}: {exc}",
-                          target=owner)
+        except UnknownFrameworkError:
+            yield Finding(Severity.ERROR, "framework.unknown-code",
+                          N_("links to {reference}, but there is no framework {framework}"), target=owner, params=params)
+            continue
+        except UnknownDisclosureError:
+            yield Finding(Severity.ERROR, "framework.unknown-code",
+                          N_("links to {reference}, but framework {framework} has no disclosure {code}"),
+                          target=owner, params=params)
+            continue
+        except ValueError:
+            yield Finding(Severity.ERROR, "framework.unknown-code",
+                          N_("links to {reference}, which is not a disclosure: write framework-id:CODE, such as "
+                             "gri-2021:305-1"), target=owner, params=params)
             continue
         if framework_id not in chosen and code:
             yield Finding(Severity.INFO, "framework.not-chosen",
-                          f"{owner.describe()} links to {reference}, a framework the report does not use", target=owner)
+                          N_("links to {reference}, a framework the report does not use"), target=owner, params=params)
 
 
 def _missing_explanations(project: Project, framework: Framework, disclosure: Disclosure, status: str) -> Iterator[Finding]:
     explanation = project.statuses[(framework.id, disclosure.code)].explanation
     for lang in project.meta.languages:
         if not explanation.get(lang, "").strip():
-            yield Finding(Severity.ERROR, "framework.no-reason",
-                          f"{disclosure.code} is {status.replace('_', ' ')} without an explanation",
-                          lang, DisclosureTarget(framework.id, disclosure.code))
+            yield Finding(Severity.ERROR, "framework.no-reason", _NO_EXPLANATION[status], lang,
+                          DisclosureTarget(framework.id, disclosure.code), {"code": disclosure.code})
 
 
 def _is_empty(project: Project, section_id: str) -> bool:
@@ -104,15 +134,18 @@ def _data_requirements(project: Project, framework: Framework) -> Iterator[Findi
         if not kpis:
             if framework.is_required(disclosure.code):
                 yield Finding(Severity.WARNING, "framework.no-kpi",
-                              f"{disclosure.code} asks for data, but no KPI is linked to it", target=where)
+                              N_("{code} asks for data, but no KPI is linked to it"), target=where,
+                              params={"code": disclosure.code})
             continue
         years_needed = int(needs.get("min_years", 1))
         for kpi in kpis:
             missing = [y for y in range(year - years_needed + 1, year + 1) if y not in kpi.values]
-            if missing and years_needed > 1:
+            if missing and years_needed > 1:  # aimed at the first value to enter
                 yield Finding(Severity.ERROR, "framework.years",
-                              f"{disclosure.code} asks for {years_needed} years; KPI {kpi.id!r} has no value for "
-                              f"{', '.join(map(str, missing))}", target=where)
+                              N_("{framework}:{code} asks for {count} years; KPI {kpi} has no value for {years}"),
+                              target=KpiTarget(kpi.id, missing[0]),
+                              params={"framework": framework.id, "code": disclosure.code, "count": years_needed,
+                                      "kpi": kpi.id, "years": ", ".join(map(str, missing))})
         dimensions = {d for kpi in kpis for d in _breakdown_dimensions(project, kpi)}
         if len({k.parent_id or k.id for k in kpis}) > 1:
             dimensions |= {"type", "source"}  # separate KPIs (NOx, SOx, PM …) are a breakdown by type
@@ -120,12 +153,15 @@ def _data_requirements(project: Project, framework: Framework) -> Iterator[Findi
             dimensions |= {"type", "source"}  # the catalogues use both words for the same split
         wanted = [d for d in needs.get("breakdowns", ()) if d not in dimensions]
         if wanted:
-            yield Finding(Severity.WARNING, "framework.breakdown",
-                          f"{disclosure.code} asks for a breakdown by {', '.join(wanted)}; the linked KPIs have "
-                          f"{', '.join(sorted(dimensions)) or 'no breakdown'}", target=where)
-        if needs.get("intensity") and not any("_per_" in k.unit for k in kpis):
+            message = (N_("{code} asks for a breakdown by {wanted}; the linked KPIs have {found}") if dimensions else
+                       N_("{code} asks for a breakdown by {wanted}; the linked KPIs have no breakdown"))
+            yield Finding(Severity.WARNING, "framework.breakdown", message, target=where,
+                          params={"code": disclosure.code, "wanted": ", ".join(wanted),
+                                  "found": ", ".join(sorted(dimensions))})
+        if needs.get("intensity") and not any(is_intensity(k.unit) for k in kpis):
             yield Finding(Severity.WARNING, "framework.intensity",
-                          f"{disclosure.code} asks for an intensity, but no linked KPI is one", target=where)
+                          N_("{code} asks for an intensity, but no linked KPI is one"), target=where,
+                          params={"code": disclosure.code})
 
 
 def _breakdown_dimensions(project: Project, kpi: Kpi) -> set[str]:
@@ -135,6 +171,3 @@ def _breakdown_dimensions(project: Project, kpi: Kpi) -> set[str]:
             dimensions.add(child.dimension)
     return dimensions
 
-
-def _title(framework: Framework, disclosure: Disclosure) -> str:
-    return framework.title(disclosure.code, "en")

@@ -13,6 +13,9 @@
 
 Rounding tolerance: a printed value may be off by half a unit of its last printed digit, so a
 sum of n parts may be off by n halves of the coarsest precision involved.
+
+Messages are msgids with parameters (numbers formatted here, as the CLI and the GUI print them);
+they say what to do in the product's terms ("recompute the derived KPIs"), never which command.
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ from esg_author.core.data.rounding import round_fraction
 from esg_author.core.data.units import are_compatible, convert, is_counted, is_intensity
 from esg_author.core.errors import FormulaError, UnitError
 from esg_author.core.findings import Finding, KpiGroupTarget, KpiTarget, SectionTarget, Severity
+from esg_author.core.i18n.catalogs import N_
 from esg_author.core.model import Kpi, Project
+from esg_author.core.model.tokens import find_tokens
 
 DEFAULT_YOY_THRESHOLD = Decimal("0.30")
 _HUNDRED = Decimal(100)
@@ -41,7 +46,8 @@ def check_project(project: Project) -> list[Finding]:
     try:
         formula_set = compile_formulas(project)
     except FormulaError as exc:
-        findings.append(Finding(Severity.ERROR, "kpi.formula", exc.reason, target=KpiTarget(exc.kpi_id)))
+        findings.append(Finding(Severity.ERROR, "kpi.formula", N_("the formula cannot be evaluated: {reason}"),
+                                target=KpiTarget(exc.kpi_id), params={"reason": exc.reason}))
     children = _children(project)
     findings += check_breakdowns(project, children)
     findings += check_shares(project, children)
@@ -134,16 +140,22 @@ def check_breakdowns(project: Project, children: dict[str, list[Kpi]]) -> list[F
             total_value = _number(parent, year)
             for dim, (total, tolerance) in sums.items():
                 if total_value is not None and abs(total - total_value) > tolerance:
-                    findings.append(Finding(Severity.ERROR, "kpi.breakdown",
-                        f"{year}: the breakdown {_by(dim)} adds up to {_fmt(total)} ({_terms(groups[dim], year)}), "
-                        f"but the total is {_fmt(total_value)} {parent.unit}", target=KpiTarget(parent.id)))
+                    message = (N_("{year}: the breakdown by {dimension} adds up to {sum} ({terms}), but the total is "
+                                  "{total} {unit}") if dim else
+                               N_("{year}: the parts add up to {sum} ({terms}), but the total is {total} {unit}"))
+                    findings.append(Finding(Severity.ERROR, "kpi.breakdown", message, target=KpiTarget(parent.id, year),
+                                            params={"year": year, "dimension": _dimension(dim), "sum": _fmt(total),
+                                                    "terms": _terms(groups[dim], year), "total": _fmt(total_value),
+                                                    "unit": parent.unit}))
             if total_value is None and len(sums) > 1:
                 (first_dim, (first, first_tol)), *others = sums.items()
                 for dim, (total, tolerance) in others:
                     if abs(total - first) > first_tol + tolerance:
                         findings.append(Finding(Severity.ERROR, "kpi.breakdown",
-                            f"{year}: the breakdowns disagree: {_by(first_dim)} they add up to {_fmt(first)}, "
-                            f"{_by(dim)} to {_fmt(total)}", target=KpiTarget(parent.id)))
+                            N_("{year}: the breakdowns disagree: by {first_dimension} they add up to {first_sum}, by "
+                               "{dimension} to {sum}"), target=KpiTarget(parent.id, year),
+                            params={"year": year, "first_dimension": _dimension(first_dim), "first_sum": _fmt(first),
+                                    "dimension": _dimension(dim), "sum": _fmt(total)}))
     return findings
 
 
@@ -169,9 +181,11 @@ def check_shares(project: Project, children: dict[str, list[Kpi]]) -> list[Findi
                 total = sum(values, Decimal(0))
                 tolerance = _half_unit(min(p.precision for p in parts)) * len(parts)
                 if len(parts) > 1 and abs(total - _HUNDRED) > tolerance:
-                    findings.append(Finding(Severity.ERROR, "kpi.shares",
-                        f"{year}: the shares {_by(dim)} add up to {_fmt(total)}% ({_terms(parts, year)}), not 100%",
-                        target=KpiTarget(parent.id)))
+                    message = (N_("{year}: the shares by {dimension} add up to {sum}% ({terms}), not 100%") if dim else
+                               N_("{year}: the shares add up to {sum}% ({terms}), not 100%"))
+                    findings.append(Finding(Severity.ERROR, "kpi.shares", message, target=KpiTarget(parent.id, year),
+                                            params={"year": year, "dimension": _dimension(dim), "sum": _fmt(total),
+                                                    "terms": _terms(parts, year)}))
             if whole is not None and is_counted(parent.unit) and whole > 0 and whole == whole.to_integral_value():
                 findings += _adjusted_shares(parent, shares, year, whole)
     return findings
@@ -188,9 +202,11 @@ def _adjusted_shares(parent: Kpi, shares: list[Kpi], year: int, whole: Decimal) 
         expected = _round(Fraction(count) * 100 / Fraction(whole), share.precision)
         if expected != value and abs(value - expected) <= Decimal(100) / whole:  # near k/n but not it
             findings.append(Finding(Severity.ERROR, "kpi.share_adjusted",
-                f"{year}: {_fmt(value)}% of {_fmt(whole)} {parent.unit} is not a whole number of them; "
-                f"{_fmt(count)} of {_fmt(whole)} is {_fmt(expected)}%. Shares must be computed, not adjusted "
-                f"so that they add up to 100%", target=KpiTarget(share.id)))
+                N_("{year}: {share}% of {whole} {unit} is not a whole number of them; {count} of {whole} is "
+                   "{expected}%. Shares must be computed, not adjusted so that they add up to 100%"),
+                target=KpiTarget(share.id, year),
+                params={"year": year, "share": _fmt(value), "whole": _fmt(whole), "unit": parent.unit,
+                        "count": _fmt(count), "expected": _fmt(expected)}))
     return findings
 
 
@@ -208,12 +224,15 @@ def check_derived_values(project: Project, formula_set: FormulaSet) -> list[Find
             if stored is None:
                 if year == project.meta.year and result.exact is not None and kpi.values.get(year) is None:
                     findings.append(Finding(Severity.WARNING, "kpi.derived_missing",
-                        f"{year}: no value is stored although {kpi.formula} gives {_fmt(_round(result.exact, kpi.precision))}; "
-                        "run `esg-author kpi recompute`", target=KpiTarget(kpi.id)))
+                        N_("{year}: no value is stored although {formula} gives {expected}; recompute the derived KPIs"),
+                        target=KpiTarget(kpi.id, year),
+                        params={"year": year, "formula": kpi.formula,
+                                "expected": _fmt(_round(result.exact, kpi.precision))}))
                 continue
             if result.division_by_zero:
                 findings.append(Finding(Severity.WARNING, "kpi.formula.division_by_zero",
-                    f"{year}: {kpi.formula} divides by zero, yet a value of {_fmt(stored)} is stored", target=KpiTarget(kpi.id)))
+                    N_("{year}: {formula} divides by zero, yet a value of {stored} is stored"),
+                    target=KpiTarget(kpi.id, year), params={"year": year, "formula": kpi.formula, "stored": _fmt(stored)}))
                 continue
             if result.exact is None:
                 continue
@@ -221,19 +240,22 @@ def check_derived_values(project: Project, formula_set: FormulaSet) -> list[Find
             if abs(stored - exact) <= _half_unit(kpi.precision):
                 continue
             expected = _round(result.exact, kpi.precision)
-            if year == project.meta.year:
-                advice = "run `esg-author kpi recompute` or correct the inputs"
-            else:  # a published figure: changing it is a restatement, which must be disclosed
-                advice = (f"correct the inputs, or restate it with `esg-author kpi recompute --year {year}` "
-                          "and explain the restatement in a note")
-            message = f"{year}: the stored value {_fmt(stored)} differs from {kpi.formula} = {_fmt(expected)}; {advice}"
-            wrong_base = _wrong_base_message(project, kpi, year, stored)
+            wrong_base = _wrong_base_params(project, kpi, year, stored)
             if wrong_base:
-                findings.append(Finding(Severity.ERROR, "kpi.change_base", wrong_base + f" (the formula gives {_fmt(expected)}%)",
-                                        target=KpiTarget(kpi.id)))
+                findings.append(Finding(Severity.ERROR, "kpi.change_base", _WRONG_BASE_WITH_FORMULA,
+                                        target=KpiTarget(kpi.id, year), params={**wrong_base, "formula_result": _fmt(expected)}))
                 continue
+            if year == project.meta.year:
+                message = N_("{year}: the stored value {stored} differs from {formula} = {expected}; recompute the "
+                             "derived KPIs, or correct the inputs")
+            else:  # a published figure: changing it is a restatement, which must be disclosed
+                message = N_("{year}: the stored value {stored} differs from {formula} = {expected}; correct the "
+                             "inputs, or restate the value by recomputing the derived KPIs of {year} and explain the "
+                             "restatement in a note")
             rule = "kpi.intensity" if is_intensity(kpi.unit) else "kpi.derived"
-            findings.append(Finding(Severity.ERROR, rule, message, target=KpiTarget(kpi.id)))
+            findings.append(Finding(Severity.ERROR, rule, message, target=KpiTarget(kpi.id, year),
+                                    params={"year": year, "stored": _fmt(stored), "formula": kpi.formula,
+                                            "expected": _fmt(expected)}))
     return findings
 
 
@@ -244,9 +266,11 @@ def check_factors(project: Project, formula_set: FormulaSet) -> list[Finding]:
             info = formula_set.factors[factor_id]
             if info.builtin and info.uncertain:
                 findings.append(Finding(Severity.INFO, "kpi.factor_unverified",
-                    f"uses the built-in emission factor {factor_id} ({info.factor.value} {info.factor.unit}), which "
-                    f"was not checked against its source: {info.note} Confirm it, or add your own factor to the project",
-                    target=KpiTarget(compiled.kpi_id)))
+                    N_("uses the built-in emission factor {factor} ({value} {unit}), which was not checked against "
+                       "its source: {note} Confirm it, or add your own factor to the project"),
+                    target=KpiTarget(compiled.kpi_id),
+                    params={"factor": factor_id, "value": str(info.factor.value), "unit": info.factor.unit,
+                            "note": info.note}))
     return list(dict.fromkeys(findings))
 
 
@@ -276,23 +300,30 @@ def _change_base(project: Project, kpi: Kpi) -> Kpi | None:
     return project.kpis.get(kpi.parent_id or "")
 
 
-def _wrong_base_message(project: Project, kpi: Kpi, year: int, stored: Decimal) -> str:
-    """A message when `stored` is the change divided by the new value instead of the old one."""
+_WRONG_BASE = N_("{year}: {stored}% is the change of {base} divided by the {year} value ({difference} ÷ {new}); a "
+                 "change is measured against the earlier year: ({new} − {old}) ÷ {old} = {right}%")
+_WRONG_BASE_WITH_FORMULA = N_("{year}: {stored}% is the change of {base} divided by the {year} value ({difference} ÷ "
+                              "{new}); a change is measured against the earlier year: ({new} − {old}) ÷ {old} = "
+                              "{right}% (the formula gives {formula_result}%)")
+
+
+def _wrong_base_params(project: Project, kpi: Kpi, year: int, stored: Decimal) -> dict[str, str | int]:
+    """The parameters of _WRONG_BASE when `stored` is the change divided by the new value instead
+    of the old one; {} when it is not."""
     if not _is_change(kpi):
-        return ""
+        return {}
     base = _change_base(project, kpi)
     if base is None:
-        return ""
+        return {}
     old, new = _number(base, year - 1), _number(base, year)
     if old is None or new is None or new == 0:
-        return ""
+        return {}
     wrong = (new - old) / new * _HUNDRED
     if abs(abs(stored) - abs(wrong)) > _half_unit(kpi.precision):
-        return ""
+        return {}
     right = (new - old) / old * _HUNDRED if old else None
-    return (f"{year}: {_fmt(stored)}% is the change of {base.id} divided by the {year} value "
-            f"({_fmt(new - old)} ÷ {_fmt(new)}); a change is measured against the earlier year: "
-            f"({_fmt(new)} − {_fmt(old)}) ÷ {_fmt(old)} = {_fmt(_round(Fraction(right), kpi.precision)) if right is not None else '—'}%")
+    return {"year": year, "stored": _fmt(stored), "base": base.id, "difference": _fmt(new - old), "new": _fmt(new),
+            "old": _fmt(old), "right": _fmt(_round(Fraction(right), kpi.precision)) if right is not None else "—"}
 
 
 def check_change_kpis(project: Project) -> list[Finding]:
@@ -306,8 +337,9 @@ def check_change_kpis(project: Project) -> list[Finding]:
                 continue
             if stored < -_HUNDRED:
                 findings.append(Finding(Severity.ERROR, "kpi.change_base",
-                    f"{year}: a decrease of {_fmt(-stored)}% is impossible (at most 100%); it was probably divided "
-                    "by the new value instead of the old one", target=KpiTarget(kpi.id)))
+                    N_("{year}: a decrease of {decrease}% is impossible (at most 100%); it was probably divided by the "
+                       "new value instead of the old one"),
+                    target=KpiTarget(kpi.id, year), params={"year": year, "decrease": _fmt(-stored)}))
                 continue
             if kpi.formula.strip():
                 continue  # compared with its formula by check_derived_values
@@ -317,11 +349,16 @@ def check_change_kpis(project: Project) -> list[Finding]:
                 continue
             expected = (new - old) / old * _HUNDRED
             if abs(stored - expected) > _half_unit(kpi.precision):
-                message = _wrong_base_message(project, kpi, year, stored) or (
-                    f"{year}: the stored change {_fmt(stored)}% differs from the change of {base.id if base else '?'} "
-                    f"from {year - 1} to {year}, ({_fmt(new)} − {_fmt(old)}) ÷ {_fmt(old)} = "
-                    f"{_fmt(_round(Fraction(expected), kpi.precision))}%")
-                findings.append(Finding(Severity.ERROR, "kpi.change_base", message, target=KpiTarget(kpi.id)))
+                params = _wrong_base_params(project, kpi, year, stored)
+                message = _WRONG_BASE
+                if not params:
+                    message = N_("{year}: the stored change {stored}% differs from the change of {base} from "
+                                 "{previous_year} to {year}, ({new} − {old}) ÷ {old} = {expected}%")
+                    params = {"year": year, "stored": _fmt(stored), "base": base.id if base else "?",
+                              "previous_year": year - 1, "new": _fmt(new), "old": _fmt(old),
+                              "expected": _fmt(_round(Fraction(expected), kpi.precision))}
+                findings.append(Finding(Severity.ERROR, "kpi.change_base", message, target=KpiTarget(kpi.id, year),
+                                        params=params))
     return findings
 
 
@@ -341,9 +378,10 @@ def check_decrease_claims(project: Project) -> list[Finding]:
                 for match in pattern.finditer(text.body):
                     if Decimal(match.group(1)) > _HUNDRED:
                         findings.append(Finding(Severity.ERROR, "kpi.impossible_decrease",
-                            f"“{match.group(0).strip()}” claims a decrease of {match.group(1)}%, but nothing can fall by "
-                            "more than 100%; the change was probably divided by the new value instead of the earlier one",
-                            lang, SectionTarget(section.id, lang, match.start(), match.end())))
+                            N_("“{claim}” claims a decrease of {percent}%, but nothing can fall by more than 100%; the "
+                               "change was probably divided by the new value instead of the earlier one"),
+                            lang, SectionTarget(section.id, lang, match.start(), match.end()),
+                            {"claim": match.group(0).strip(), "percent": match.group(1)}))
     return findings
 
 
@@ -375,11 +413,14 @@ def check_year_over_year(project: Project) -> list[Finding]:
             change = (new - old) / abs(old)
             if abs(change) <= threshold or any(text.strip() for text in value.note.values()):
                 continue
-            verb = "rose" if change > 0 else "fell"
-            findings.append(Finding(Severity.WARNING, "kpi.yoy",
-                f"{verb} {_fmt(abs(change) * _HUNDRED, 1)}% from {_fmt(old)} in {year - 1} to {_fmt(new)} in {year} "
-                f"(more than ±{_fmt(threshold * _HUNDRED, 0)}%) without a note on the {year} value explaining why",
-                target=KpiTarget(kpi.id)))
+            message = (N_("rose {change}% from {old} in {previous_year} to {new} in {year} (more than ±{threshold}%) "
+                          "without a note on the {year} value explaining why") if change > 0 else
+                       N_("fell {change}% from {old} in {previous_year} to {new} in {year} (more than ±{threshold}%) "
+                          "without a note on the {year} value explaining why"))
+            findings.append(Finding(Severity.WARNING, "kpi.yoy", message, target=KpiTarget(kpi.id, year),
+                                    params={"change": _fmt(abs(change) * _HUNDRED, 1), "old": _fmt(old),
+                                            "previous_year": year - 1, "new": _fmt(new), "year": year,
+                                            "threshold": _fmt(threshold * _HUNDRED, 0)}))
     return findings
 
 
@@ -392,10 +433,20 @@ def check_score_scales(project: Project) -> list[Finding]:
             if before.maximum == value.maximum or any(text.strip() for text in value.note.values()):
                 continue
             findings.append(Finding(Severity.WARNING, "kpi.scale_change",
-                f"the score is out of {_fmt(before.maximum)} in {year_before} but out of {_fmt(value.maximum)} in "
-                f"{year}; the years cannot be compared without a note on the {year} value explaining the change",
-                target=KpiTarget(kpi.id)))
+                N_("the score is out of {previous_maximum} in {previous_year} but out of {maximum} in {year}; the "
+                   "years cannot be compared without a note on the {year} value explaining the change"),
+                target=KpiTarget(kpi.id, year),
+                params={"previous_maximum": _fmt(before.maximum) if before.maximum is not None else "—",
+                        "previous_year": year_before, "maximum": _fmt(value.maximum) if value.maximum is not None else "—",
+                        "year": year}))
     return findings
+
+
+_REASON_MISSING = {
+    "not_applicable": N_("{year}: the reason why the value is not applicable is missing in {languages}"),
+    "not_reported": N_("{year}: the reason why the value is not reported is missing in {languages}"),
+    "confidential": N_("{year}: the reason why the value is confidential is missing in {languages}"),
+}
 
 
 def check_reasons_and_groups(project: Project) -> list[Finding]:
@@ -409,18 +460,15 @@ def check_reasons_and_groups(project: Project) -> list[Finding]:
             if value.kind in ("not_applicable", "not_reported", "confidential") and value.reason:
                 missing = [lang for lang in project.meta.languages if not value.reason.get(lang, "").strip()]
                 if missing:
-                    findings.append(Finding(Severity.WARNING, "kpi.reason_language",
-                        f"{year}: the reason why the value is {value.kind.replace('_', ' ')} is missing in "
-                        f"{', '.join(missing)}", target=KpiTarget(kpi.id)))
+                    findings.append(Finding(Severity.WARNING, "kpi.reason_language", _REASON_MISSING[value.kind],
+                                            target=KpiTarget(kpi.id, year),
+                                            params={"year": year, "languages": ", ".join(missing)}))
     unknown = sorted({kpi.group for kpi in project.kpis.values() if kpi.group and kpi.group not in GROUP_LABELS})
     for group in unknown:
         findings.append(Finding(Severity.WARNING, "kpi.group_unknown",
-            f"KPI group {group!r} has no printed name, so tables print no heading for it; use one of "
-            f"{', '.join(GROUP_LABELS)}", target=KpiGroupTarget(group)))
+            N_("KPI group {group} has no printed name, so tables print no heading for it; use one of {groups}"),
+            target=KpiGroupTarget(group), params={"group": group, "groups": ", ".join(GROUP_LABELS)}))
     return findings
-
-
-_KPI_TOKEN = re.compile(r"\[\[kpi:([^\]@\s]+)(?:@(\d{4}))?\]\]")
 
 
 def check_missing_values(project: Project) -> list[Finding]:
@@ -432,16 +480,17 @@ def check_missing_values(project: Project) -> list[Finding]:
             printed.update(dict.fromkeys(table.rows))
     for section in project.sections:
         for text in section.texts.values():
-            for match in _KPI_TOKEN.finditer(text.body):
-                if match.group(2) is None or int(match.group(2)) == year:
-                    printed[match.group(1)] = None
+            for token in find_tokens(text.body):
+                if token.kind == "kpi" and token.year in (None, year):
+                    printed[token.target] = None
     findings = []
     for kpi_id in printed:
         kpi = project.kpis.get(kpi_id)
         if kpi is None or kpi.formula.strip() or year in kpi.values:
             continue
         findings.append(Finding(Severity.WARNING, "kpi.missing_value",
-                                f"has no value for {year}, the reporting year, but the report prints it", target=KpiTarget(kpi_id, year)))
+                                N_("has no value for {year}, the reporting year, but the report prints it"),
+                                target=KpiTarget(kpi_id, year), params={"year": year}))
     return findings
 
 
@@ -459,12 +508,14 @@ def _round(value: Fraction, precision: int) -> Decimal:
 
 
 def _terms(parts: list[Kpi], year: int) -> str:
+    """The parts as a sum, "14,980 + 5,571"; a part that is not applicable (counted as 0) is "—"."""
     shown = []
     for part in parts:
         number = _number(part, year)
-        shown.append("n/a" if number is None else _fmt(number))
+        shown.append("—" if number is None else _fmt(number))
     return " + ".join(shown)
 
 
-def _by(dimension: str) -> str:
-    return f"by {dimension.replace('_', ' ')}" if dimension else "of its parts"
+def _dimension(dimension: str) -> str:
+    """A breakdown dimension as written in messages: "age group" for age_group."""
+    return dimension.replace("_", " ")

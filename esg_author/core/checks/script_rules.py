@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from esg_author.core.findings import Finding, KpiTarget, SectionTarget, SettingTarget, Severity, TableTarget, Target
+from esg_author.core.i18n.catalogs import N_
 from esg_author.core.i18n.segments import PROTECTED_RE
 from esg_author.core.model import Project
 
@@ -62,13 +63,13 @@ def check_project(project: Project) -> list[Finding]:
         _converters()
     except ImportError:
         return [Finding(Severity.WARNING, "script.unverified",
-                        "the 'opencc' package is not installed, so mixed Traditional/Simplified text was not checked")]
+                        N_("the “opencc” package is not installed, so mixed Traditional and Simplified text was not "
+                           "checked"))]
     findings: list[Finding] = []
     for lang in ("zh-Hant", "zh-Hans"):
         if lang not in project.meta.languages:
             continue
         rule = "script.simplified-in-hant" if lang == "zh-Hant" else "script.traditional-in-hans"
-        other = "Simplified" if lang == "zh-Hant" else "Traditional"
         for target, part, text in _texts(project, lang):
             found = foreign_characters(text, lang)
             if not found:
@@ -76,18 +77,37 @@ def check_project(project: Project) -> list[Finding]:
             chars = "、".join(f"{ch}×{n}" if n > 1 else ch for ch, n in sorted(found.items(), key=lambda i: -i[1]))
             first = min(text.find(ch) for ch in found)
             context = text[max(0, first - 8):first + 9].replace("\n", " ")
-            findings.append(Finding(Severity.WARNING, rule,
-                                    f"{other} characters in the {part}: {chars} (e.g. “{context}”)", lang, target))
+            if part == "text" and isinstance(target, SectionTarget):  # aimed at the first one in the body
+                target = SectionTarget(target.section_id, lang, first, first + 1)
+            findings.append(Finding(Severity.WARNING, rule, _MESSAGES[lang][part], lang, target,
+                                    {"characters": chars, "context": context}))
     return findings
 
 
+# By the place of the text: a section's title and body are two fields; report details, KPI
+# names and table titles are found from the target and the quoted context.
+_MESSAGES = {
+    "zh-Hant": {
+        "title": N_("Simplified characters in the title: {characters} (e.g. “{context}”)"),
+        "text": N_("Simplified characters in the text: {characters} (e.g. “{context}”)"),
+        "other": N_("Simplified characters: {characters} (e.g. “{context}”)"),
+    },
+    "zh-Hans": {
+        "title": N_("Traditional characters in the title: {characters} (e.g. “{context}”)"),
+        "text": N_("Traditional characters in the text: {characters} (e.g. “{context}”)"),
+        "other": N_("Traditional characters: {characters} (e.g. “{context}”)"),
+    },
+}
+
+
 def _texts(project: Project, lang: str) -> Iterator[tuple[Target, str, str]]:
-    """(target, part, text) of every piece of report text in one language."""
+    """(target, part, text) of every piece of report text in one language; part is "title" or
+    "text" for a section's title and body, "other" for the rest."""
     meta = project.meta
     for name in ("company", "short_name", "title"):
         value = getattr(meta, name).get(lang, "")
         if value:
-            yield SettingTarget(name), f"report {name.replace('_', ' ')}", value
+            yield SettingTarget(name), "other", value
     for section, _depth in project.walk():
         text = section.texts.get(lang)
         if text is not None:
@@ -96,12 +116,12 @@ def _texts(project: Project, lang: str) -> Iterator[tuple[Target, str, str]]:
             if text.body:
                 yield SectionTarget(section.id, lang), "text", text.body
     for kpi in project.kpis.values():
-        for part, value in (("KPI name", kpi.name.get(lang, "")), ("KPI boundary", kpi.boundary.get(lang, ""))):
+        for value in (kpi.name.get(lang, ""), kpi.boundary.get(lang, "")):
             if value:
-                yield KpiTarget(kpi.id), part, value
+                yield KpiTarget(kpi.id), "other", value
     for table in project.tables.values():
         if table.title.get(lang):
-            yield TableTarget(table.id), "table title", table.title[lang]
-        for number, note in enumerate(table.notes, start=1):
+            yield TableTarget(table.id), "other", table.title[lang]
+        for note in table.notes:
             if note.get(lang):
-                yield TableTarget(table.id), f"table note {number}", note[lang]
+                yield TableTarget(table.id), "other", note[lang]

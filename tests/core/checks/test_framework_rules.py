@@ -42,14 +42,14 @@ def test_disclosed_in_an_empty_section_and_unknown_codes(small_project):
     stack.execute(SetSectionDisclosures("env-data", ["hkex-esg-2020:A1.5", "hkex-esg-2020:A9.9", "nope:1"]))
     findings = check_project(small_project)
     assert ("framework.empty-section", "hkex-esg-2020:A1.5") in rules(findings)
-    unknown = [f.message for f in findings if f.rule == "framework.unknown-code"]
+    unknown = [f.text for f in findings if f.rule == "framework.unknown-code"]
     assert len(unknown) == 2 and "A9.9" in unknown[0] and "nope:1" in unknown[1]
 
 
 def test_three_years_of_fatalities(small_project):
     small_project.kpis["emp.total"].codes.append("hkex-esg-2020:B2.1")
     found = [f for f in check_project(small_project) if f.rule == "framework.years"]
-    assert len(found) == 1 and "2023" in found[0].message
+    assert len(found) == 1 and "2023" in found[0].text
     stack = UndoStack(small_project)
     stack.execute(SetKpiValue("emp.total", 2023, KpiValue("number", Decimal(90))))
     assert not [f for f in check_project(small_project) if f.rule == "framework.years"]

@@ -36,8 +36,8 @@ def test_credit_risk_distribution_that_does_not_add_up():
         year=2021)
     findings = [f for f in check_project(project) if f.rule == "kpi.breakdown"]
     assert len(findings) == 1 and findings[0].target.kpi_id == "credit.total" and findings[0].severity is Severity.ERROR
-    assert "2021" in findings[0].message and "21,735" in findings[0].message and "21,915" in findings[0].message
-    assert "14,980 + 5,571 + 1,076 + 108" in findings[0].message
+    assert "2021" in findings[0].text and "21,735" in findings[0].text and "21,915" in findings[0].text
+    assert "14,980 + 5,571 + 1,076 + 108" in findings[0].text
     project.kpis["credit.band1"].values[2021] = KpiValue("number", Decimal("5751"))  # the transposition fixed
     assert ("kpi.breakdown", "credit.total") not in _rules(project)
 
@@ -50,10 +50,10 @@ def test_each_dimension_must_add_up_training_by_gender_and_by_level():
                        *[_kpi(f"trained.{k}", "person", {2023: v}, "trained", d) for k, v, d in parts])
     findings = [f for f in check_project(project) if f.rule == "kpi.breakdown"]
     assert len(findings) == 1
-    assert "by level adds up to 2,400" in findings[0].message and "2,410" in findings[0].message
+    assert "by level adds up to 2,400" in findings[0].text and "2,410" in findings[0].text
     del project.kpis["trained"].values[2023]  # without a total, the two breakdowns still disagree
     findings = [f for f in check_project(project) if f.rule == "kpi.breakdown"]
-    assert len(findings) == 1 and "by gender they add up to 2,410, by level to 2,400" in findings[0].message
+    assert len(findings) == 1 and "by gender they add up to 2,410, by level to 2,400" in findings[0].text
 
 
 def test_rounding_tolerance_is_half_a_unit_per_part():
@@ -75,7 +75,7 @@ def test_board_percentages_forced_to_100():
     findings = [f for f in check_project(project) if f.rule == "kpi.share_adjusted"]
     assert {f.target.kpi_id for f in findings} == {"board.exec", "board.ned", "board.ined"}
     exec_finding = next(f for f in findings if f.target.kpi_id == "board.exec")
-    assert "11.10% of 9" in exec_finding.message and "1 of 9 is 11.11%" in exec_finding.message
+    assert "11.10% of 9" in exec_finding.text and "1 of 9 is 11.11%" in exec_finding.text
     assert not any(f.rule == "kpi.shares" for f in check_project(project))  # 99.99 is 100 within rounding
 
 
@@ -84,7 +84,7 @@ def test_shares_that_do_not_add_up_to_100():
                        _kpi("emp.f_share", "percent", {2023: "46.0"}, "emp", "gender", precision=1),
                        _kpi("emp.m_share", "percent", {2023: "56.0"}, "emp", "gender", precision=1))
     findings = [f for f in check_project(project) if f.rule == "kpi.shares"]
-    assert len(findings) == 1 and "102" in findings[0].message and findings[0].target.kpi_id == "emp"
+    assert len(findings) == 1 and "102" in findings[0].text and findings[0].target.kpi_id == "emp"
 
 
 def test_rates_broken_down_into_rates_are_not_shares(demo_project):
@@ -96,7 +96,7 @@ def test_stored_intensity_that_differs_from_its_formula():
     project = _project(_kpi("ghg", "tCO2e", {2023: "1097.47"}, precision=2), _kpi("emp", "person", {2023: "2440"}),
                        _kpi("ghg.int", "tCO2e_per_person", {2023: "0.50"}, precision=2, formula="ghg / emp"))
     findings = [f for f in check_project(project) if f.rule == "kpi.intensity"]
-    assert len(findings) == 1 and "0.45" in findings[0].message and "0.5" in findings[0].message
+    assert len(findings) == 1 and "0.45" in findings[0].text and "0.5" in findings[0].text
 
 
 def test_water_change_on_the_wrong_base_and_the_sentence_claiming_it():
@@ -110,13 +110,13 @@ def test_water_change_on_the_wrong_base_and_the_sentence_claiming_it():
     findings = check_project(project)
     change = [f for f in findings if f.rule == "kpi.change_base"]
     assert change and all(f.target.kpi_id == "water.change" for f in change)
-    assert any("impossible" in f.message for f in change)
+    assert any("impossible" in f.text for f in change)
     claims = {(f.lang, f.target.section_id) for f in findings if f.rule == "kpi.impossible_decrease"}
     assert claims == {("zh-Hant", "env"), ("en", "env"), ("zh-Hans", "env")}
     spans = {f.lang: f.target for f in findings if f.rule == "kpi.impossible_decrease"}
     body = project.section("env").texts["zh-Hant"].body
     assert "123%" in body[spans["zh-Hant"].start:spans["zh-Hant"].end]  # the span points at the claim
-    assert not any("18%" in f.message for f in findings if f.rule == "kpi.impossible_decrease")
+    assert not any("18%" in f.text for f in findings if f.rule == "kpi.impossible_decrease")
 
 
 def test_change_formula_on_the_wrong_base_is_explained():
@@ -124,13 +124,13 @@ def test_change_formula_on_the_wrong_base_is_explained():
                        _kpi("el.change", "percent", {2023: "-17.9"}, precision=1, formula="percent(el - prev(el), prev(el))"))
     findings = [f for f in check_project(project) if f.rule == "kpi.change_base"]
     assert len(findings) == 1
-    assert "divided by the 2023 value" in findings[0].message and "= -15.2%" in findings[0].message
+    assert "divided by the 2023 value" in findings[0].text and "= -15.2%" in findings[0].text
 
 
 def test_large_year_on_year_change_needs_a_note():
     project = _project(_kpi("suppliers.assessed", "company", {2022: "1563", 2023: "324"}))
     findings = [f for f in check_project(project) if f.rule == "kpi.yoy"]
-    assert len(findings) == 1 and "fell 79.3%" in findings[0].message and findings[0].severity is Severity.WARNING
+    assert len(findings) == 1 and "fell 79.3%" in findings[0].text and findings[0].severity is Severity.WARNING
     project.kpis["suppliers.assessed"].values[2023] = KpiValue("number", Decimal("324"), note={"en": "New screening rule."})
     assert not any(f.rule == "kpi.yoy" for f in check_project(project))
     project.meta.options["yoy_threshold"] = "80%"
@@ -146,7 +146,7 @@ def test_missing_current_year_value_of_a_printed_entered_kpi():
 def test_broken_formula_is_a_finding_not_a_crash():
     project = _project(_kpi("a", "MWh", {2023: "1"}), _kpi("b", "t", {2023: "1"}), _kpi("c", "MWh", {}, formula="a + b"))
     findings = [f for f in check_project(project) if f.rule == "kpi.formula"]
-    assert len(findings) == 1 and findings[0].target.kpi_id == "c" and "cannot add" in findings[0].message
+    assert len(findings) == 1 and findings[0].target.kpi_id == "c" and "cannot add" in findings[0].text
 
 
 def test_the_demo_is_consistent(demo_project):

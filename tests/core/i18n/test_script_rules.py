@@ -27,15 +27,21 @@ def test_check_project_reports_location_and_characters(small_project):
     small_project.section("env").texts["zh-Hant"].title = "环境"
     small_project.kpis["emp.total"].name["zh-Hant"] = "员工總數"
     small_project.tables["env"].title["zh-Hans"] = "環境"
-    findings = {(f.rule, f.target, f.lang): f.message for f in script_rules.check_project(small_project)}
+    body = small_project.section("intro").texts["zh-Hant"].body
+    first = body.index("与")
+    findings = {(f.rule, f.target, f.lang): f.text for f in script_rules.check_project(small_project)}
+    body_target = SectionTarget("intro", "zh-Hant", first, first + 1)  # aimed at the first one in the body
     assert set(findings) == {
-        ("script.simplified-in-hant", SectionTarget("intro", "zh-Hant"), "zh-Hant"),
+        ("script.simplified-in-hant", body_target, "zh-Hant"),
         ("script.simplified-in-hant", SectionTarget("env", "zh-Hant"), "zh-Hant"),
         ("script.simplified-in-hant", KpiTarget("emp.total"), "zh-Hant"),
         ("script.traditional-in-hans", TableTarget("env"), "zh-Hans"),
     }
-    assert "与" in findings[("script.simplified-in-hant", SectionTarget("intro", "zh-Hant"), "zh-Hant")]
+    assert findings[("script.simplified-in-hant", body_target, "zh-Hant")].startswith(
+        "Simplified characters in the text: 与")
     assert "title" in findings[("script.simplified-in-hant", SectionTarget("env", "zh-Hant"), "zh-Hant")]
+    assert findings[("script.traditional-in-hans", TableTarget("env"), "zh-Hans")].startswith(
+        "Traditional characters: 環")
 
 
 def test_the_demo_has_no_script_leakage(demo_project):
