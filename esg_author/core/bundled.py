@@ -14,11 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from esg_author.core.data.units import are_compatible, is_known_unit
-from esg_author.core.errors import DataFileError, ModelError
+from esg_author.core.errors import DataFileError, InvalidProjectError, ModelError
 from esg_author.core.i18n.translation_units import record_current_sources
 from esg_author.core.model import (
-    DISCLOSURE_STATUSES,
     LANGUAGES,
     Asset,
     DisclosureStatus,
@@ -33,7 +31,9 @@ from esg_author.core.model import (
     SectionText,
 )
 from esg_author.core.model.project import new_project_uuid
+from esg_author.core.model.validate import check_valid, languages_problems, require, text_problems, validate, year_problems
 from esg_author.core.paths import assets_dir, demo_dir
+from esg_author.core.vocabulary import STANDARD_VOCABULARY
 
 SKELETON_DIR_NAME = "skeleton"
 KPI_APPENDIX_ID = "kpi-tables"
@@ -47,6 +47,7 @@ def load_demo_project() -> Project:
     project.glossary = load_glossary(demo_dir() / "glossary.toml")
     # Its zh-Hans and en texts are reviewed translations of the current zh-Hant source.
     record_current_sources(project)
+    _check(project, {"glossary": demo_dir() / "glossary.toml"}, demo_dir() / "structure.toml")
     return project
 
 
@@ -66,6 +67,13 @@ def load_glossary(path: Path) -> list[GlossaryTerm]:
 def load_skeleton_project(company: str | None = None, year: int | None = None,
                           languages: list[str] | None = None) -> Project:
     """A new project: standard chapters with empty text and the standard KPIs without values."""
+    # The caller's choices are checked like the commands check them, before anything is built.
+    if company is not None:
+        require(text_problems("company", company))
+    if year is not None:
+        require(year_problems("year", year))
+    if languages is not None:
+        require(languages_problems(list(languages)))
     folder = assets_dir() / SKELETON_DIR_NAME
     project = load_project_source(folder, kpi_source=LIBRARY_DIR / "standard_kpis.toml", with_values=False,
                                   table_source=LIBRARY_DIR / "standard_tables.toml")
@@ -87,6 +95,7 @@ def load_skeleton_project(company: str | None = None, year: int | None = None,
         placements = "\n\n".join(f"[[table:{table_id}]]" for table_id in project.tables)
         for text in project.section(KPI_APPENDIX_ID).texts.values():
             text.body = text.body or placements
+    check_valid(project, STANDARD_VOCABULARY)  # its files were checked by load_project_source
     return project
 
 
@@ -105,7 +114,6 @@ def load_project_source(folder: Path, kpi_source: Path | None = None, with_value
         for entry in _read_toml(kpi_path).get("kpi", []):
             kpi = _kpi(kpi_path, entry, with_values)
             project.kpis[kpi.id] = kpi
-        _check_kpi_parents(project, kpi_path)
     tables_path = table_source or folder / "tables.toml"
     if not tables_path.exists() and kpi_source is not None:
         tables_path = kpi_source.parent / "tables.toml"
@@ -119,7 +127,17 @@ def load_project_source(folder: Path, kpi_source: Path | None = None, with_value
             if path.is_file():
                 media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 project.assets[path.name] = Asset(path.name, media_type, path.read_bytes())
+    _check(project, {"kpi": kpi_path, "table": tables_path, "asset": images}, structure_path)
     return project
+
+
+def _check(project: Project, sources: dict[str, Path], default: Path) -> None:
+    """The rules every project satisfies (core/model/validate.py), reported as a DataFileError
+    naming the file the first problem comes from (KPIs, tables, images …, else structure.toml)."""
+    problems = validate(project, STANDARD_VOCABULARY)
+    if problems:
+        kind = problems[0].field.split("[", 1)[0].split(".", 1)[0]
+        raise DataFileError(sources.get(kind, default), str(InvalidProjectError(problems)))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -182,9 +200,6 @@ def _status(path: Path, entry: dict[str, Any]) -> DisclosureStatus:
                                   dict(entry.get("explanation", {})), str(entry.get("omission_reason", "")))
     except (KeyError, TypeError, ValueError) as exc:
         raise DataFileError(path, f"a [[status]] is missing or has an invalid entry: {exc}") from exc
-    if status.status not in DISCLOSURE_STATUSES:
-        raise DataFileError(path, f"status of {status.framework}:{status.code} must be one of "
-                                  f"{', '.join(DISCLOSURE_STATUSES)}, not {status.status!r}")
     return status
 
 
@@ -192,11 +207,7 @@ def _kpi(path: Path, entry: dict[str, Any], with_values: bool) -> Kpi:
     kpi_id = entry.get("id", "?")
     try:
         unit = str(entry["unit"])
-        if not is_known_unit(unit):
-            raise ValueError(f"unknown unit {unit!r}")
         display_unit = str(entry.get("display_unit", ""))
-        if display_unit and not (is_known_unit(display_unit) and are_compatible(unit, display_unit)):
-            raise ValueError(f"display unit {display_unit!r} is unknown or cannot show values in {unit}")
         values = {}
         notes = entry.get("notes", {})
         if with_values:
@@ -225,21 +236,9 @@ def _value(raw: Any, note: dict[str, str]) -> KpiValue:
     raise ValueError(f"cannot read value {raw!r}")
 
 
-def _check_kpi_parents(project: Project, path: Path) -> None:
-    for kpi in project.kpis.values():
-        if kpi.parent_id and kpi.parent_id not in project.kpis:
-            raise DataFileError(path, f"KPI {kpi.id!r} names unknown parent {kpi.parent_id!r}")
-        try:
-            project.kpi_depth(kpi.id)
-        except ModelError as exc:
-            raise DataFileError(path, str(exc)) from exc
-
-
 def _table(path: Path, entry: dict[str, Any]) -> KpiTable:
     try:
         order = str(entry.get("order", "ascending"))
-        if order not in ("ascending", "descending"):
-            raise ValueError(f"order must be ascending or descending, not {order!r}")
         return KpiTable(
             id=str(entry["id"]), title=dict(entry["title"]), rows=[str(r) for r in entry["rows"]],
             years=[int(y) for y in entry["years"]], order=order, show_change=bool(entry.get("show_change", False)),

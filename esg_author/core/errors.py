@@ -60,6 +60,50 @@ class ModelError(EsgAuthorError):
     """A change that would make the project inconsistent (unknown id, duplicate id, cycle …)."""
 
 
+class InvalidValueError(ModelError):
+    """A value a field of the project cannot hold: names the field, the value and why.
+
+    field is a path such as "year", "option.date_style", "kpi[ghg.total].unit" or
+    "section[env].parent_id"; reason is an English msgid with {placeholders} filled from params,
+    so a GUI can translate it and point at the field.
+    """
+
+    def __init__(self, field: str, value: object, reason: str, **params: object) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        self.params = params
+        super().__init__(f"{field}: {shown_value(value)} {reason.format(**params) if params else reason}")
+
+
+class InvalidProjectError(ModelError):
+    """A project that breaks rules every project must satisfy (core/model/validate.py); problems
+    lists each broken rule (field, value, reason), the message the first few."""
+
+    def __init__(self, problems: list[object]) -> None:
+        self.problems = list(problems)
+        shown = "; ".join(str(problem) for problem in self.problems[:3])
+        more = f" (and {len(self.problems) - 3} more)" if len(self.problems) > 3 else ""
+        super().__init__(shown + more)
+
+
+class InUseError(ModelError):
+    """Something cannot be removed while other parts of the project use it; uses names them
+    ("table env", "formula of ghg.intensity"), so the user can change those first."""
+
+    def __init__(self, what: str, uses: list[str]) -> None:
+        self.what = what
+        self.uses = list(uses)
+        listed = ", ".join(self.uses[:5]) + (f" and {len(self.uses) - 5} more" if len(self.uses) > 5 else "")
+        super().__init__(f"{what} is used by {listed}; change those first")
+
+
+def shown_value(value: object, limit: int = 60) -> str:
+    """A value as an error message quotes it: its repr, shortened when long."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class TemplateError(EsgAuthorError):
     """A report template that cannot be loaded or rendered; names the file and line when known."""
 

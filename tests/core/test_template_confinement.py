@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from esg_author.core.errors import TemplateError
+from esg_author.core.errors import ProjectFormatError, TemplateError
 from esg_author.core.paths import templates_dir
 from esg_author.core.render import pdf as pdf_module
 from esg_author.core.render import template as template_module
@@ -94,9 +94,13 @@ def test_project_template_name_cannot_climb_out(tmp_path, monkeypatch, secret, s
     project.meta.template = "../evil"
     path = tmp_path / "p.esgproj"
     save_project(project, path)
-    with pytest.raises(TemplateError, match="invalid template name"):
+    # Such a file no longer opens (a project template is a plain name), and the renderer refuses
+    # the name on its own too.
+    with pytest.raises(ProjectFormatError, match="not a template name"):
         build_project(path, tmp_path / "out", ["en"], formats=("html",), parallel=False)
     assert not (tmp_path / "out" / "html").exists()
+    with pytest.raises(TemplateError, match="invalid template name"):
+        load_template("../evil", templates)
 
 
 def test_manifest_cannot_publish_a_local_file(tmp_path, monkeypatch, secret, small_project):

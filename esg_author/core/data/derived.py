@@ -5,6 +5,11 @@ and factor ids, units, and cycles (a FormulaError names the KPI and the cycle). 
 then evaluates year by year, in dependency order, and returns SetKpiValue commands — the caller
 applies them as one CompositeCommand, so a recomputation is one undo step.
 
+One broken formula does not stop the others: compile_formulas(project, tolerant=True) leaves out
+each KPI whose formula cannot be used (FormulaSet.broken, with the reason) and each KPI that needs
+one of those in the same year (FormulaSet.blocked); RecomputeDerived, and so every import and
+consolidation, recomputes the rest and reports the left-out ones as "kpi.formula" findings.
+
 Policy:
 - A derived value is stored rounded half-up to the KPI's precision: what is printed is what is
   stored, so a reader who adds up the printed parts gets the printed total.
@@ -22,7 +27,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
 
-from esg_author.core.commands import Command, SetKpiValue
+from esg_author.core.commands import ChangeSet, Command, SetKpiValue, apply_all
 from esg_author.core.data import formulas
 from esg_author.core.data.emission_factors import FactorInfo, available_factors
 from esg_author.core.data.rounding import round_fraction
@@ -30,6 +35,7 @@ from esg_author.core.data.units import describe_dims, dimension
 from esg_author.core.errors import FormulaError, UnitError
 from esg_author.core.findings import Finding, KpiTarget, Severity
 from esg_author.core.model import Kpi, KpiValue, Project, Provenance
+from esg_author.core.rules import N_
 
 
 @dataclass(frozen=True)
@@ -47,16 +53,33 @@ class FormulaSet:
     order: list[CompiledFormula]
     factors: dict[str, FactorInfo]
     children: dict[str, list[str]]  # parent id → child ids in registry order
+    # Only when compiled with tolerant=True: KPIs left out of order, and why.
+    broken: dict[str, FormulaError] = field(default_factory=dict)  # its own formula cannot be used
+    blocked: dict[str, str] = field(default_factory=dict)  # KPI id → the broken derived input it needs
+    tolerant: bool = False  # evaluation reports a formula that fails instead of raising
 
 
-def compile_formulas(project: Project) -> FormulaSet:
-    """Parse, resolve and unit-check every formula; order them so inputs come first."""
+class _Cycle(Exception):
+    def __init__(self, cycle: list[str]) -> None:
+        self.cycle = cycle
+
+    def error(self) -> FormulaError:
+        return FormulaError(self.cycle[0], f"formulas form a cycle: {' → '.join(self.cycle)}")
+
+
+def compile_formulas(project: Project, *, tolerant: bool = False) -> FormulaSet:
+    """Parse, resolve and unit-check every formula; order them so inputs come first.
+
+    Raises FormulaError for the first formula that cannot be used, unless tolerant: then that
+    KPI goes into broken, every KPI that needs it in the same year into blocked, and the rest
+    is compiled and ordered as usual.
+    """
     factors = available_factors(project)
     children: dict[str, list[str]] = {}
     for kpi in project.kpis.values():
         if kpi.parent_id:
             children.setdefault(kpi.parent_id, []).append(kpi.id)
-    formula_set = FormulaSet([], factors, children)
+    formula_set = FormulaSet([], factors, children, tolerant=tolerant)
     scope = formulas.UnitScope(
         kpi_dims=lambda kpi_id: _kpi_dims(project, kpi_id),
         factor_dims=lambda factor_id: _factor_dims(factors, factor_id),
@@ -80,12 +103,38 @@ def compile_formulas(project: Project) -> FormulaSet:
             if result != target:
                 raise FormulaError("", f"formula {kpi.formula!r} gives {describe_dims(result)}, which cannot be "
                                        f"stored in the KPI's unit {kpi.unit} ({describe_dims(target)})")
+            same_year = _same_year_inputs(node, formula_set, project)
         except FormulaError as exc:
-            raise FormulaError(kpi.id, exc.reason) from None
-        same_year = _same_year_inputs(node, formula_set, project)
+            if not tolerant:
+                raise FormulaError(kpi.id, exc.reason) from None
+            formula_set.broken[kpi.id] = FormulaError(kpi.id, exc.reason)
+            continue
         compiled[kpi.id] = CompiledFormula(kpi.id, kpi.formula, node, tuple(same_year))
-    formula_set.order = _dependency_order(compiled)
-    return formula_set
+    while True:
+        _leave_out_blocked(compiled, formula_set)
+        try:
+            formula_set.order = _dependency_order(compiled)
+            return formula_set
+        except _Cycle as cycle:
+            if not tolerant:
+                raise cycle.error() from None
+            for kpi_id in dict.fromkeys(cycle.cycle):  # each member of the cycle is broken
+                formula_set.broken[kpi_id] = FormulaError(kpi_id, cycle.error().reason)
+                compiled.pop(kpi_id, None)
+
+
+def _leave_out_blocked(compiled: dict[str, CompiledFormula], formula_set: FormulaSet) -> None:
+    """Drop the formulas that need a broken (or dropped) derived KPI of the same year: they would
+    compute from a value that is not current."""
+    changed = True
+    while changed:
+        changed = False
+        for kpi_id, formula in list(compiled.items()):
+            missing = next((dep for dep in formula.depends_on if dep not in compiled), None)
+            if missing is not None:
+                formula_set.blocked[kpi_id] = missing
+                del compiled[kpi_id]
+                changed = True
 
 
 def child_ids(formula_set: FormulaSet, project: Project, kpi_id: str, dim: str | None) -> list[str]:
@@ -128,7 +177,7 @@ def _same_year_inputs(node: formulas.Node, formula_set: FormulaSet, project: Pro
 
 
 def _dependency_order(compiled: dict[str, CompiledFormula]) -> list[CompiledFormula]:
-    """Topological order (depth-first, registry order among equals); FormulaError on a cycle."""
+    """Topological order (depth-first, registry order among equals); _Cycle on a cycle."""
     order: list[CompiledFormula] = []
     state: dict[str, int] = {}  # 1 = being visited, 2 = done
     for start in compiled:
@@ -147,8 +196,7 @@ def _dependency_order(compiled: dict[str, CompiledFormula]) -> list[CompiledForm
                 stack.append((kpi_id, index + 1))
                 dep = deps[index]
                 if state.get(dep) == 1:
-                    cycle = [*path[path.index(dep):], dep]
-                    raise FormulaError(dep, f"formulas form a cycle: {' → '.join(cycle)}")
+                    raise _Cycle([*path[path.index(dep):], dep])
                 if state.get(dep) != 2:
                     stack.append((dep, 0))
                 continue
@@ -167,6 +215,7 @@ class DerivedResult:
     year: int
     exact: Fraction | None  # in the KPI's own unit; None when an input is missing or on division by zero
     division_by_zero: bool = False
+    error: FormulaError | None = None  # the formula failed while evaluated (tolerant formula sets only)
 
     def rounded(self, precision: int) -> Decimal | None:
         return None if self.exact is None else round_fraction(self.exact, precision)
@@ -213,6 +262,7 @@ def evaluate_year(project: Project, formula_set: FormulaSet, year: int,
         not_applicable=lambda kpi_id: _is_not_applicable(project.kpis[kpi_id], year),
     )
     results = []
+    tolerant = formula_set.tolerant
     for compiled in formula_set.order:
         kpi = project.kpis[compiled.kpi_id]
         try:
@@ -222,6 +272,13 @@ def evaluate_year(project: Project, formula_set: FormulaSet, year: int,
         except formulas.DivisionByZero:
             exact = None
             results.append(DerivedResult(kpi.id, year, None, division_by_zero=True))
+        except (FormulaError, UnitError) as exc:
+            if not tolerant:
+                raise
+            reason = exc.reason if isinstance(exc, FormulaError) else str(exc)
+            results.append(DerivedResult(kpi.id, year, None, error=FormulaError(kpi.id, reason)))
+            done[(kpi.id, year)] = None  # its dependents see no value rather than a stale one
+            continue
         stored = kpi.values.get(year)
         if not chain:
             continue
@@ -239,28 +296,35 @@ def _is_not_applicable(kpi: Kpi, year: int) -> bool:
     return value is not None and value.kind == "not_applicable"
 
 
-def recompute_derived(project: Project, years: Iterable[int] | None = None) -> tuple[list[SetKpiValue], list[Finding]]:
+def recompute_derived(project: Project, years: Iterable[int] | None = None, *,
+                      skip_broken: bool = False) -> tuple[list[SetKpiValue], list[Finding]]:
     """Commands that bring every derived KPI up to date, and problems met on the way.
 
     years=None recomputes every year in which any KPI has a value, oldest first (so prev() sees
-    freshly derived values). Raises FormulaError for a broken formula, before computing anything.
+    freshly derived values). Raises FormulaError for a broken formula, before computing anything;
+    with skip_broken, computes every other KPI instead and reports each KPI it left out as a
+    "kpi.formula" finding (an error for a broken formula, a warning for a KPI that needs one).
     """
-    formula_set = compile_formulas(project)
+    formula_set = compile_formulas(project, tolerant=skip_broken)
+    problems: list[Finding] = left_out_findings(formula_set)
     if not formula_set.order:
-        return [], []
+        return [], problems
     chosen = sorted(set(years) if years is not None else _years_with_values(project))
     now = datetime.now(UTC).isoformat(timespec="seconds")
     commands: list[SetKpiValue] = []
-    problems: list[Finding] = []
     computed: dict[tuple[str, int], Fraction | None] = {}
     for year in chosen:
         for result in evaluate_year(project, formula_set, year, computed):
             kpi = project.kpis[result.kpi_id]
             stored = kpi.values.get(year)
+            if result.error is not None:
+                problems.append(Finding(Severity.ERROR, "kpi.formula", N_("{year}: the formula cannot be evaluated: {reason}"),
+                                        target=KpiTarget(kpi.id, year), params={"year": year, "reason": result.error.reason}))
+                continue
             if result.division_by_zero:
                 problems.append(Finding(Severity.WARNING, "kpi.formula.division_by_zero",
-                                        f"{year}: {kpi.formula} divides by zero, so the value is left missing",
-                                        target=KpiTarget(kpi.id, year)))
+                                        N_("{year}: {formula} divides by zero, so the value is left missing"),
+                                        target=KpiTarget(kpi.id, year), params={"year": year, "formula": kpi.formula}))
             if stored is not None and stored.kind != "number":
                 continue
             new = result.rounded(kpi.precision)
@@ -276,6 +340,18 @@ def recompute_derived(project: Project, years: Iterable[int] | None = None) -> t
     return commands, problems
 
 
+def left_out_findings(formula_set: FormulaSet) -> list[Finding]:
+    """The KPIs a tolerant compilation left out, as findings on each KPI."""
+    findings = [Finding(Severity.ERROR, "kpi.formula", N_("The formula cannot be used, so the KPI is not computed: {reason}"),
+                        target=KpiTarget(kpi_id), params={"reason": error.reason})
+                for kpi_id, error in formula_set.broken.items()]
+    findings += [Finding(Severity.WARNING, "kpi.formula",
+                         N_("Not computed: its formula needs {input}, whose own formula cannot be used"),
+                         target=KpiTarget(kpi_id), params={"input": needed})
+                 for kpi_id, needed in formula_set.blocked.items()]
+    return findings
+
+
 def _years_with_values(project: Project) -> set[int]:
     years = {year for kpi in project.kpis.values() for year in kpi.values}
     return years or {project.meta.year}
@@ -286,25 +362,89 @@ class RecomputeDerived(Command):
     """Bring the derived KPIs of some years up to date from the project as it is when applied.
 
     Placed last in an import's CompositeCommand, so the values it derives come from the values
-    just imported, and undoing the import undoes both.
+    just imported, and undoing the import undoes both. A KPI whose formula cannot be used is
+    skipped, not an error: the others are recomputed, and `problems` holds a "kpi.formula"
+    finding on each KPI left out (and any division by zero) after apply.
+
+    It lives here, not in core/commands, because it needs the formula language of this package,
+    which sits above the commands (see docs/architecture.md, "Layers").
     """
 
     years: tuple[int, ...]
     _done: list[SetKpiValue] = field(default_factory=list)
+    _computed: list[SetKpiValue] | None = None  # kept for redo, which must restore the same values
+    problems: list[Finding] = field(default_factory=list, compare=False)
     description = "Recompute derived KPIs"
 
     def apply(self, project: Project) -> None:
-        commands, _problems = recompute_derived(project, self.years)
+        if self._computed is None:
+            self._computed, self.problems = recompute_derived(project, self.years, skip_broken=True)
         self._done = []
-        try:
-            for command in commands:
-                command.apply(project)
-                self._done.append(command)
-        except Exception:
-            self.revert(project)
-            raise
+        apply_all(self._computed, project, self._done)
 
     def revert(self, project: Project) -> None:
         for command in reversed(self._done):
             command.revert(project)
-        self._done = []
+
+    def changes(self) -> ChangeSet:
+        return ChangeSet.union(command.changes() for command in self._done)
+
+
+# -- formula text ---------------------------------------------------------------------------------
+
+
+def formula_names(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The KPI ids and the emission-factor ids a formula names. A formula that does not parse
+    is read name by name, so that what it names still counts (for "is this KPI used?")."""
+    try:
+        node = formulas.parse_formula(text)
+    except FormulaError:
+        names = _names(text)
+        return (frozenset(name for kind, name, _start in names if kind == "kpi"),
+                frozenset(name for kind, name, _start in names if kind == "factor"))
+    return frozenset(formulas.kpi_ids(node)), frozenset(formulas.factor_ids(node))
+
+
+def rename_in_formula(text: str, kind: str, old: str, new: str) -> str:
+    """text with the KPI (kind "kpi") or emission factor (kind "factor") old named new instead;
+    everything else, spaces included, stays as written. A dimension name in children(ID, dim)
+    is neither, so it never changes."""
+    pieces: list[str] = []
+    last = 0
+    for name_kind, name, start in _names(text):
+        if name_kind == kind and name == old:
+            pieces += [text[last:start], new]
+            last = start + len(old)
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _names(text: str) -> list[tuple[str, str, int]]:
+    """Each name of a formula with what it names: ("kpi" | "factor" | "dimension", name, start)."""
+    try:
+        tokens = formulas._tokens(text)  # the formula language's own tokenizer, not a second one
+    except FormulaError:
+        return []
+    found: list[tuple[str, str, int]] = []
+    calls: list[tuple[str | None, int]] = []  # open parentheses: (function name or None, argument index)
+    for index, token in enumerate(tokens):
+        if token.kind == "op":
+            if token.text == "(":
+                before = tokens[index - 1] if index else None
+                calls.append((before.text if before is not None and before.kind == "name" else None, 0))
+            elif token.text == ")" and calls:
+                calls.pop()
+            elif token.text == "," and calls:
+                calls[-1] = (calls[-1][0], calls[-1][1] + 1)
+            continue
+        if token.kind != "name":
+            continue  # a number, or the end
+        following = tokens[index + 1]  # the list ends with an "end" token
+        if following.kind == "op" and following.text == "(":
+            continue  # a function's own name
+        function, argument = calls[-1] if calls else (None, 0)
+        kind = "factor" if function == "factor" else "dimension" if function == "children" and argument == 1 else "kpi"
+        found.append((kind, token.text, token.position))
+    return found

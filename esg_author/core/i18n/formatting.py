@@ -21,6 +21,7 @@ from esg_author.core.data.units import convert, unit_label
 from esg_author.core.errors import EsgAuthorError
 from esg_author.core.i18n.catalogs import translations
 from esg_author.core.model import Kpi, KpiValue, localized
+from esg_author.core.model.options import DATE_STYLES  # the date_style option's values
 
 BABEL_LOCALES = {"zh-Hant": "zh_Hant_HK", "zh-Hans": "zh_Hans_CN", "en": "en_GB"}
 HTML_LANGS = {"zh-Hant": "zh-Hant-HK", "zh-Hans": "zh-Hans-CN", "en": "en-GB"}
@@ -34,12 +35,6 @@ def format_number(number: Decimal, precision: int, lang: str) -> str:
     if rounded.is_zero():  # -0.004 rounds to -0.00, which Babel prints with its sign
         rounded = rounded.copy_abs()
     return format_decimal(rounded, format=pattern, locale=BABEL_LOCALES[lang])
-
-
-DATE_STYLES = ("default", "numerals")
-"""Project option meta.options["date_style"]: "default" prints 2025年12月31日 / 31 December 2025;
-"numerals" prints 二零二五年十二月三十一日 in the Chinese editions (HK formal style, seed 003) and
-changes nothing in English."""
 
 
 class DateStyleError(EsgAuthorError, ValueError):

@@ -5,6 +5,9 @@ Each section has one text per language. One language is the project's source
 was translated from and the *fingerprint* of that source text (title and body) at the time. When
 the source changes, its fingerprint changes, and the translation shows as stale until someone
 updates it and marks it translated again — like gettext's fuzzy flag, but per section.
+
+MarkTranslated and MarkReviewed are commands (see core/commands) that live here because they
+need the fingerprints of this module, which sits above the commands.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from esg_author.core.commands import Command, SetTranslation
+from esg_author.core.commands import ChangeSet, Command, SetTranslation
 from esg_author.core.errors import ModelError
 from esg_author.core.i18n.segments import normalise
 from esg_author.core.model import LANGUAGES, Project, SectionText
@@ -119,6 +122,9 @@ class MarkTranslated(Command):
         if self._done is not None:
             self._done.revert(project)
 
+    def changes(self) -> ChangeSet:
+        return ChangeSet.EMPTY if self._done is None else self._done.changes()
+
 
 @dataclass
 class MarkReviewed(Command):
@@ -141,6 +147,9 @@ class MarkReviewed(Command):
     def revert(self, project: Project) -> None:
         if self._done is not None:
             self._done.revert(project)
+
+    def changes(self) -> ChangeSet:
+        return ChangeSet.EMPTY if self._done is None else self._done.changes()
 
 
 def record_current_sources(project: Project, languages: list[str] | None = None) -> None:

@@ -7,6 +7,7 @@ file must never be able to point anywhere else ("../x", "/tmp/x", "C:x").
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -53,3 +54,24 @@ def find_case_collision(name: str, existing: Iterable[str]) -> str | None:
         if other != name and other.casefold() == folded:
             return other
     return None
+
+
+# -- where text shows an asset ------------------------------------------------------------------
+
+
+def _asset_reference(name: str) -> re.Pattern[str]:
+    # Markdown images name project assets as asset:NAME: ![alt](asset:NAME "title"),
+    # ![alt](<asset:NAME with spaces>), or a reference definition "[id]: asset:NAME".
+    return re.compile(r"(?<=[(<\s])asset:" + re.escape(name) + r"(?=[)>\s\"']|\Z)")
+
+
+def shows_asset(text: str, name: str) -> bool:
+    """Whether Markdown text shows the project asset name as an image."""
+    return f"asset:{name}" in text and _asset_reference(name).search(text) is not None
+
+
+def rename_asset_references(text: str, old: str, new: str) -> str:
+    """Markdown text with its images of asset old showing asset new instead."""
+    if f"asset:{old}" not in text:
+        return text
+    return _asset_reference(old).sub(lambda _match: f"asset:{new}", text)

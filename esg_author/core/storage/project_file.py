@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from esg_author.core.errors import ModelError, ProjectFormatError, ProjectSaveError
+from esg_author.core.errors import InvalidProjectError, ModelError, ProjectFormatError, ProjectSaveError
 from esg_author.core.model import (
     Asset,
     DisclosureStatus,
@@ -40,6 +40,7 @@ from esg_author.core.model import (
     ValueChange,
 )
 from esg_author.core.model.names import check_asset_name, find_case_collision
+from esg_author.core.model.validate import validate
 from esg_author.core.storage.atomic import atomic_replace
 from esg_author.core.storage.identity import FileIdentity
 from esg_author.core.storage.migrations import migrate
@@ -97,6 +98,9 @@ def load_project_file(path: Path | str) -> LoadedProject:
         conn.close()
     # The project is read: checks of the project as a whole go here, so that every way of
     # opening a file (open_project, Document.open, recovery) refuses the same files.
+    problems = validate(project)
+    if problems:
+        raise ProjectFormatError(path, f"the project content is invalid: {InvalidProjectError(problems)}")
     return LoadedProject(project, identity)
 
 

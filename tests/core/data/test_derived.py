@@ -124,7 +124,7 @@ def test_division_by_zero_leaves_the_value_missing_and_is_reported():
     commands, problems = recompute_derived(project)
     assert commands == []
     assert [(p.rule, p.target.kpi_id) for p in problems] == [("kpi.formula.division_by_zero", "i")]
-    assert "2025" in problems[0].message
+    assert "2025" in problems[0].text
 
 
 def test_missing_inputs_keep_typed_values_and_clear_stale_derived_ones():
