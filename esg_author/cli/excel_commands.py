@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from esg_author.cli.common import add_break_lock_option, editing_project, shown_value, split_list
+from esg_author.cli.hints import finding_hint, with_hint
 from esg_author.core.errors import EsgAuthorError
 
 if TYPE_CHECKING:
@@ -77,7 +78,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
             print(f"warning: {warning}", file=sys.stderr)
         if result.problems:
             for problem in result.problems:
-                print(f"{args.workbook.name}: {problem}", file=sys.stderr)
+                hint = finding_hint(problem.finding(result.path))
+                print(with_hint(f"{args.workbook.name}: {problem}", hint), file=sys.stderr)
             print(f"nothing was imported: {len(result.problems)} problem{'s' if len(result.problems) != 1 else ''} "
                   "in the workbook; fix them and import again", file=sys.stderr)
             return 1

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from esg_author.cli.common import add_break_lock_option, editing_project, shown_value
+from esg_author.cli.hints import finding_line
 
 if TYPE_CHECKING:
     from esg_author.core.model import Kpi
@@ -131,7 +132,7 @@ def _cmd_recompute(args: argparse.Namespace) -> int:
         years = None if args.all_years else (args.year or [project.meta.year])
         commands, problems = recompute_derived(project, years)  # FormulaError: one line, nothing changed
         for problem in problems:
-            print(problem.one_line(), file=sys.stderr)
+            print(finding_line(problem), file=sys.stderr)
         for command in commands:
             kpi = project.kpis[command.kpi_id]
             old = kpi.values.get(command.year)

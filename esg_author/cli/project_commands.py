@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from esg_author.cli.common import progress, split_list
+from esg_author.cli.hints import finding_line
 from esg_author.core.errors import EsgAuthorError
 
 
@@ -36,9 +37,13 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     info.set_defaults(handler=_cmd_info)
 
     check = commands.add_parser("check", help="run the preflight checks; exit 1 when any finding is an error")
-    check.add_argument("project", type=Path, metavar="PROJECT")
+    check.add_argument("project", type=Path, metavar="PROJECT", nargs="?")
     check.add_argument("--json", action="store_true", help="print findings as JSON")
     check.add_argument("--no-render", action="store_true", help="skip the trial PDF render (faster)")
+    check.add_argument("--rules", action="store_true",
+                       help="list the rules findings can name (id, usual severity, what it checks) instead")
+    check.add_argument("--ui-lang", choices=("en", "zh-Hant", "zh-Hans"),
+                       help="language of the rule summaries (default: $ESG_AUTHOR_UI_LANG, else the system's)")
     check.set_defaults(handler=_cmd_check)
 
 
@@ -88,7 +93,7 @@ def _run_build(project_path: Path, out_dir: Path | None, args: argparse.Namespac
         print(f"{build.lang}: {', '.join(outputs)}{pages}")
     errors = [f for f in result.findings if f.severity.value == "error"]
     for finding in result.findings:
-        print(finding.one_line(), file=sys.stderr)
+        print(finding_line(finding), file=sys.stderr)
     if errors:
         print(f"{len(errors)} problems found; run `esg-author check` for the full list", file=sys.stderr)
     return 1 if result.failed else 0
@@ -158,6 +163,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from esg_author.core.checks.runner import run_checks
     from esg_author.core.storage import open_project
 
+    if args.rules:
+        return _list_rules(args)
+    if args.project is None:
+        raise EsgAuthorError("check: give the project file to check (or --rules to list the rules)")
     project = open_project(args.project)
     steps = len(project.meta.languages) * (1 if args.no_render else 2)
     with progress(steps, "checking", enabled=not args.json) as advance:
@@ -167,9 +176,24 @@ def _cmd_check(args: argparse.Namespace) -> int:
                          ensure_ascii=False, indent=2))
     else:
         for finding in findings:
-            print(finding.one_line())
+            print(finding_line(finding))
         counts = {s: sum(1 for f in findings if f.severity.value == s) for s in ("error", "warning", "info")}
         print(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
     return 1 if has_errors(findings) else 0
 
 
+def _list_rules(args: argparse.Namespace) -> int:
+    """The rule registry, as the desktop app's problems panel groups findings, in the UI language."""
+    from esg_author.core.i18n.catalogs import translations
+    from esg_author.core.i18n.ui import choose_ui_language
+    from esg_author.core.rules import RULES
+
+    gettext = translations(choose_ui_language(args.ui_lang)).gettext
+    rules = [{"rule": rule.id, "severity": rule.severity, "summary": gettext(rule.summary)} for rule in RULES.values()]
+    if args.json:
+        print(json.dumps({"rules": rules}, ensure_ascii=False, indent=2))
+        return 0
+    width = max(len(rule["rule"]) for rule in rules)
+    for rule in rules:
+        print(f"{rule['rule']:<{width}}  {rule['severity']:<7}  {rule['summary']}")
+    return 0

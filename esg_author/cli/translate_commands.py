@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from esg_author.cli.common import add_break_lock_option, editing_project
+from esg_author.cli.hints import CONVERSION_HINTS, with_hint
 from esg_author.core.errors import EsgAuthorError
 from esg_author.core.model import LANGUAGES
 
@@ -157,7 +158,8 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         result = convert_project(edit.project, args.source, args.target, args.section, force=args.force)
         for item in result.sections:
             if item.action == "skipped":
-                print(f"skipped {item.section_id}: {item.reason}", file=sys.stderr)
+                print(with_hint(f"skipped {item.section_id}: {item.reason}", CONVERSION_HINTS.get(item.skip, "")),
+                      file=sys.stderr)
             elif args.dry_run and item.action == "converted":
                 print(f"--- {item.section_id} [{args.target}] ---\n{item.title}\n\n{item.body.rstrip()}\n")
         converted = len(result.converted)

@@ -115,7 +115,8 @@ class DisclosureTarget:
 
 @dataclass(frozen=True)
 class CellTarget:
-    """A cell (or a whole sheet, or the file) of a workbook or exchange file."""
+    """A cell (or a whole sheet, or the file) of a workbook or exchange file. In a translation
+    exchange file (XLIFF, PO), which has no sheets, the cell is the unit's id."""
 
     file: str
     sheet: str = ""
@@ -132,6 +133,8 @@ class CellTarget:
         where = self.file
         if self.sheet:
             where += f" {self.sheet}" + (f"!{self.cell}" if self.cell else "")
+        elif self.cell:
+            where += f" {self.cell}"
         return where
 
 

@@ -25,13 +25,14 @@ Corner brackets 「」『』 become “”‘’ in Simplified text and back (me
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from esg_author.core.commands import Command, CompositeCommand, SetTranslation
 from esg_author.core.errors import EsgAuthorError, ModelError
+from esg_author.core.i18n.catalogs import N_
 from esg_author.core.i18n.segments import PROTECTED_RE, retarget_assets
 from esg_author.core.i18n.translation_units import is_empty, text_fingerprint, unit_status
 from esg_author.core.model import GlossaryTerm, Project
@@ -182,11 +183,22 @@ def converter_for(project: Project, from_lang: str, to_lang: str) -> Converter:
 
 @dataclass(frozen=True)
 class SectionConversion:
+    """What converting one section does. A skipped one says why: reason in English, message and
+    params as a translatable message, skip as a code ("no-source", "source-language", "up-to-date",
+    "in-review", "reviewed") for a caller that offers to convert it anyway (force)."""
+
     section_id: str
     action: str  # "converted" | "unchanged" | "skipped"
     reason: str = ""
     title: str = ""
     body: str = ""
+    message: str = ""
+    params: Mapping[str, str] = field(default_factory=dict)
+    skip: str = ""
+
+
+def _skipped(section_id: str, skip: str, message: str, **params: str) -> SectionConversion:
+    return SectionConversion(section_id, "skipped", message.format(**params), message=message, params=params, skip=skip)
 
 
 @dataclass
@@ -200,6 +212,13 @@ class ConversionResult:
     @property
     def converted(self) -> list[SectionConversion]:
         return [s for s in self.sections if s.action == "converted"]
+
+
+_KEPT = {  # unit state → why a text is kept unless conversion is forced
+    "source": ("source-language", N_("{language} is the project's source language")),
+    "up_to_date": ("up-to-date", N_("the {language} text is up to date")),
+    "needs_review": ("in-review", N_("the {language} text is waiting for review")),
+}
 
 
 def convert_project(project: Project, from_lang: str, to_lang: str, section_ids: list[str] | None = None,
@@ -222,21 +241,20 @@ def convert_project(project: Project, from_lang: str, to_lang: str, section_ids:
         section = project.section(section_id)
         source = section.texts.get(from_lang)
         if is_empty(source):
-            result.sections.append(SectionConversion(section_id, "skipped", f"no {from_lang} text"))
+            result.sections.append(_skipped(section_id, "no-source", N_("no {language} text"), language=from_lang))
             continue
         assert source is not None
         current = section.texts.get(to_lang)
         state = unit_status(project, section_id, to_lang).state
-        if not force and state in ("source", "up_to_date", "needs_review"):
-            reason = (f"{to_lang} is the project's source language" if state == "source"
-                      else f"the {to_lang} text is {state.replace('_', ' ')}")
-            result.sections.append(SectionConversion(section_id, "skipped", reason))
+        if not force and state in _KEPT:
+            skip, message = _KEPT[state]
+            result.sections.append(_skipped(section_id, skip, message, language=to_lang))
             continue
         reviewed = current is not None and bool(current.source_fingerprint) and not current.state
         if not force and state == "stale" and reviewed:
-            result.sections.append(SectionConversion(
-                section_id, "skipped", f"the reviewed {to_lang} text is stale: edit it by hand, or use --force to "
-                                       "convert it again (the review is lost)"))
+            result.sections.append(_skipped(
+                section_id, "reviewed", N_("the reviewed {language} text is stale: edit it by hand, or convert it "
+                                           "again, which replaces the reviewer's wording"), language=to_lang))
             continue
         title, body = converter.convert(source.title), converter.convert(source.body)
         fingerprint = text_fingerprint(source)

@@ -143,15 +143,21 @@ def retarget_assets(text: str, from_lang: str, to_lang: str, assets: Collection[
     return _ASSET_RE.sub(swap, text)
 
 
+def code_differences(source: str, target: str) -> tuple[list[str], list[str]]:
+    """(codes of the source missing or changed in the translation, codes only the translation
+    has), each quoted, with a count when it is more than one: "`[[kpi:a]]` (2×)"."""
+    expected, found = code_texts(source), code_texts(target)
+
+    def shown(codes: Counter[str]) -> list[str]:
+        return [_quote(text) + (f" ({count}×)" if count > 1 else "") for text, count in sorted(codes.items())]
+
+    return shown(expected - found), shown(found - expected)
+
+
 def compare_codes(source: str, target: str) -> list[str]:
     """Human-readable differences between the inline codes of a source and its translation."""
-    expected, found = code_texts(source), code_texts(target)
-    problems = []
-    for text, count in sorted((expected - found).items()):
-        problems.append(f"missing or changed {_quote(text)}" + (f" ({count}×)" if count > 1 else ""))
-    for text, count in sorted((found - expected).items()):
-        problems.append(f"unexpected {_quote(text)}" + (f" ({count}×)" if count > 1 else ""))
-    return problems
+    missing, unexpected = code_differences(source, target)
+    return [f"missing or changed {code}" for code in missing] + [f"unexpected {code}" for code in unexpected]
 
 
 def _quote(text: str) -> str:

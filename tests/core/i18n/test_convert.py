@@ -67,6 +67,10 @@ def test_convert_project_marks_for_review_records_the_source_and_keeps_reviewed_
     record_current_sources(small_project)
     result = convert_project(small_project, "zh-Hant", "zh-Hans")
     assert result.command is None and {s.action for s in result.sections} == {"skipped"}  # all up to date
+    kept = result.sections[0]
+    assert (kept.skip, kept.reason) == ("up-to-date", "the zh-Hans text is up to date")
+    assert kept.message == "the {language} text is up to date" and kept.params == {"language": "zh-Hans"}
+    assert not any("--force" in s.reason for s in result.sections)  # the caller knows how to force
     result = convert_project(small_project, "zh-Hant", "zh-Hans", ["intro"], force=True)
     assert [s.section_id for s in result.converted] == ["intro"]
     stack = UndoStack(small_project)

@@ -280,3 +280,22 @@ def test_deeply_nested_inline_elements_are_refused(project, tmp_path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ExchangeError, match="nested more than 100 levels"):  # was: RecursionError
         read_exchange_file(path)
+
+
+def test_unit_problems_are_findings_aimed_at_the_unit_of_the_file(project, tmp_path):
+    """An import dialog lists unit problems in the UI language, as findings on the file's unit."""
+    from esg_author.core.findings import CellTarget
+    from esg_author.core.i18n.catalogs import finding_text
+
+    path = tmp_path / "en.xlf"
+    write_exchange_file(build_export(project, "en"), path)
+    _translate_xliff(path, dict(EN, **{"intro/0": "We employ [[kpi:emp.totl]] people. See [[ref:env]]."}))
+    report = apply_import(project, read_exchange_file(path), path)
+    (finding,) = report.findings
+    unit = report.problems[0].unit_id
+    assert (finding.rule, finding.lang, finding.target) == ("exchange.unit", "en", CellTarget("en.xlf", "", unit))
+    assert finding.location == f"en.xlf {unit}"
+    assert finding.params == {"missing": "`[[kpi:emp.total]]`", "unexpected": "`[[kpi:emp.totl]]`"}
+    assert finding.text == report.problems[0].reason
+    chinese = finding_text(finding, "zh-Hant")
+    assert "`[[kpi:emp.total]]`" in chinese and "`[[kpi:emp.totl]]`" in chinese and "inline" not in chinese

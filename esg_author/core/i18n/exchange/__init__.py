@@ -23,16 +23,18 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from esg_author.core.commands import Command, CompositeCommand, SetTranslation
 from esg_author.core.errors import ExchangeError, ModelError
+from esg_author.core.findings import CellTarget, Finding, Severity
+from esg_author.core.i18n.catalogs import N_
 from esg_author.core.i18n.segments import (
     SegmentedBody,
+    code_differences,
     code_texts,
-    compare_codes,
     retarget_assets,
     segment_hash,
     split_body,
@@ -198,11 +200,24 @@ def _mentions(text: str, form: str) -> bool:
 
 @dataclass(frozen=True)
 class UnitProblem:
+    """Why a unit of the file was not applied: message is an English msgid, params fill it."""
+
     unit_id: str
-    reason: str
+    message: str
+    params: Mapping[str, str | int] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        """The message in English, placeholders filled."""
+        return self.message.format(**self.params) if self.params else self.message
 
     def one_line(self) -> str:
         return f"unit {self.unit_id}: {self.reason}"
+
+    def finding(self, path: Path, lang: str = "") -> Finding:
+        """As a finding aimed at the unit in the file (the cell of a unit is its id)."""
+        return Finding(Severity.ERROR, "exchange.unit", self.message, lang, CellTarget(path.name, "", self.unit_id),
+                       self.params)
 
 
 @dataclass
@@ -221,6 +236,10 @@ class ImportReport:
     def changed(self) -> bool:
         return self.command is not None
 
+    @property
+    def findings(self) -> list[Finding]:
+        return [problem.finding(self.path, self.target_lang) for problem in self.problems]
+
 
 def apply_import(project: Project, document: ExchangeDocument, path: Path | str = "") -> ImportReport:
     """Check every unit of a read exchange file; report.command applies the good ones (or is None)."""
@@ -237,12 +256,12 @@ def apply_import(project: Project, document: ExchangeDocument, path: Path | str 
     seen: set[str] = set()
     for unit in document.units:
         if unit.id in seen:
-            report.problems.append(UnitProblem(unit.id, "the unit appears twice in the file; the first one was used"))
+            report.problems.append(UnitProblem(unit.id, N_("the unit appears twice in the file; the first one was used")))
             continue
         seen.add(unit.id)
         parts = unit.id.rsplit("/", 2)
         if len(parts) != 3 or not project.has_section(parts[0]):
-            report.problems.append(UnitProblem(unit.id, "unknown unit id: no such section in the project"))
+            report.problems.append(UnitProblem(unit.id, N_("unknown unit id: no such section in the project")))
             continue
         by_section[parts[0]].append(unit)
     commands: list[Command] = []
@@ -277,7 +296,7 @@ def _import_section(section: Section, units: list[ExchangeUnit], document: Excha
         if reason == "":
             report.untranslated += 1
         elif reason is not None:
-            report.problems.append(UnitProblem(unit.id, reason))
+            report.problems.append(UnitProblem(unit.id, *reason))
         else:
             target_text = retarget_assets(unit.target, source_lang, target_lang, assets)
             good[position] = ExchangeUnit(unit.id, unit.source, target_text, unit.state, unit.notes, unit.kind)
@@ -296,9 +315,10 @@ def _import_section(section: Section, units: list[ExchangeUnit], document: Excha
         else:
             missing = len(source_body.segments) - len(body_units)
             for index, unit in sorted(body_units.items()):
-                report.problems.append(UnitProblem(unit.id, (
-                    f"not applied: the section's {target_lang} text does not have the source's structure, so all "
-                    f"{len(source_body.segments)} of its body units must be translated together ({missing} missing)")))
+                report.problems.append(UnitProblem(unit.id, N_(
+                    "not applied: the section's {language} text does not have the source's structure, so all "
+                    "{count} of its body units must be translated together ({missing} missing)"),
+                    {"language": target_lang, "count": len(source_body.segments), "missing": missing}))
                 good.pop(str(index))
             body_units = {}
     title_unit = good.get("title")
@@ -328,26 +348,36 @@ def _import_section(section: Section, units: list[ExchangeUnit], document: Excha
     return SetTranslation(section.id, target_lang, new_source_lang, new_fp, new_state, new_title, new_body)
 
 
+_Reason = tuple[str, dict[str, str | int]]  # a msgid and its parameters
+
+
 def _unit_problem(unit: ExchangeUnit, position: str, digest: str, pieces: dict[str, str],
-                  source_body: SegmentedBody) -> str | None:
+                  source_body: SegmentedBody) -> _Reason | str | None:
     """None for a good unit, "" for one without a translation, else why it cannot be applied."""
     if position not in pieces:
-        return "unknown unit id: the section has no such segment"
+        return N_("unknown unit id: the section has no such segment"), {}
     if segment_hash(pieces[position]) != digest:
-        return "the source text changed since the file was exported; export again and translate the new text"
+        return N_("the source text changed since the file was exported; export again and translate the new text"), {}
     if unit.state not in UNIT_STATES:
-        return f"unknown state {unit.state!r}; expected one of {', '.join(UNIT_STATES)}"
+        return (N_("unknown state {state}; expected one of {states}"),
+                {"state": repr(unit.state), "states": ", ".join(UNIT_STATES)})
     if not unit.target.strip():
         return ""
-    code_problems = compare_codes(pieces[position], unit.target)
-    if code_problems:
-        return "inline codes differ from the source: " + "; ".join(code_problems)
+    missing, unexpected = code_differences(pieces[position], unit.target)
+    if missing and unexpected:
+        return (N_("inline codes differ from the source: missing or changed {missing}; unexpected {unexpected}"),
+                {"missing": ", ".join(missing), "unexpected": ", ".join(unexpected)})
+    if missing:
+        return N_("inline codes differ from the source: missing or changed {missing}"), {"missing": ", ".join(missing)}
+    if unexpected:
+        return N_("inline codes differ from the source: unexpected {unexpected}"), {"unexpected": ", ".join(unexpected)}
     if position == "title":
-        return "a title must be one line" if "\n" in unit.target.strip() else None
+        return (N_("a title must be one line"), {}) if "\n" in unit.target.strip() else None
     index = int(position)
     trial = source_body.assemble({index: unit.target})
     if split_body(trial).structure() != source_body.structure():
-        return "the translation would change the structure of the text (a blank line, list marker, table pipe or heading mark)"
+        return (N_("the translation would change the structure of the text (a blank line, list marker, table pipe "
+                   "or heading mark)"), {})
     return None
 
 
