@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import esg_author.core.vocabulary  # noqa: F401 (installs the standard vocabulary for every CLI command)
 from esg_author.cli.common import add_break_lock_option, editing_project, shown_value
 from esg_author.cli.hints import finding_line
 
@@ -93,26 +94,20 @@ def _kpi_data(kpi: Kpi, year: int | None) -> dict[str, Any]:
 
 
 def _cmd_note(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    from esg_author.core.commands import SetKpiValue
+    from esg_author.core.commands import CompositeCommand, SetKpiNote
     from esg_author.core.errors import EsgAuthorError
 
     with editing_project(args.project, break_lock=args.break_lock) as edit:
         project = edit.project
         kpi = project.kpi(args.kpi)
-        value = kpi.values.get(args.year)
-        if value is None:
+        if args.year not in kpi.values:
             raise EsgAuthorError(f"{args.project}: KPI {args.kpi!r} has no value for {args.year} to annotate")
-        note = dict(value.note)
-        for lang, text in args.lang:
+        for lang, _text in args.lang:
             if lang not in project.meta.languages:
                 raise EsgAuthorError(f"{args.project}: the project has no language {lang}")
-            if text.strip():
-                note[lang] = text.strip()
-            else:
-                note.pop(lang, None)
-        edit.apply(SetKpiValue(kpi.id, args.year, replace(value, note=note)))
+        edit.apply(CompositeCommand([SetKpiNote(kpi.id, args.year, lang, text) for lang, text in args.lang],
+                                    description="Edit value note"))
+        note = kpi.values[args.year].note
     missing = [lang for lang in project.meta.languages if lang not in note] if note else []
     print(f"{kpi.id} {args.year}: note set in {', '.join(sorted(note)) or 'no language'}"
           + (f"; still missing in {', '.join(missing)}" if missing else ""))

@@ -231,31 +231,27 @@ def _cmd_glossary_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_glossary_add(args: argparse.Namespace) -> int:
-    from esg_author.core.commands import SetGlossary
+    from esg_author.core.commands import PutGlossaryTerm
     from esg_author.core.model import GlossaryTerm
 
-    forms = {lang: value.strip() for lang in LANGUAGES
-             if (value := getattr(args, f"form_{lang.replace('-', '_')}")) and value.strip()}
+    forms = {lang: value for lang in LANGUAGES if (value := getattr(args, f"form_{lang.replace('-', '_')}")) and value.strip()}
     if not forms:
         raise EsgAuthorError("give the term's form in at least one language (--zh-Hant, --zh-Hans, --en)")
-    key_lang = next(lang for lang in LANGUAGES if lang in forms)
     with editing_project(args.project, break_lock=args.break_lock) as edit:
-        glossary = [t for t in edit.project.glossary if t.forms.get(key_lang) != forms[key_lang]]
-        replaced = len(glossary) != len(edit.project.glossary)
-        glossary.append(GlossaryTerm(forms, not args.unprotected, args.note))
-        edit.apply(SetGlossary(glossary))
-    print(f"{'replaced' if replaced else 'added'} {' / '.join(forms.values())}; the glossary has {len(glossary)} terms")
+        command = PutGlossaryTerm(GlossaryTerm(forms, not args.unprotected, args.note))
+        edit.apply(command)
+        count = len(edit.project.glossary)
+    print(f"{'replaced' if command.replaced else 'added'} {' / '.join(command.term.forms[lang].strip() for lang in forms)}; "
+          f"the glossary has {count} terms")
     return 0
 
 
 def _cmd_glossary_remove(args: argparse.Namespace) -> int:
-    from esg_author.core.commands import SetGlossary
+    from esg_author.core.commands import RemoveGlossaryTerm
 
     with editing_project(args.project, break_lock=args.break_lock) as edit:
-        glossary = [t for t in edit.project.glossary if args.form not in t.forms.values()]
-        removed = len(edit.project.glossary) - len(glossary)
-        if not removed:
-            raise EsgAuthorError(f"no glossary term has the form {args.form!r}")
-        edit.apply(SetGlossary(glossary))
-    print(f"removed {removed} term{'s' if removed != 1 else ''}; the glossary has {len(glossary)} terms")
+        command = RemoveGlossaryTerm(args.form)
+        edit.apply(command)  # InvalidValueError when no term has the form
+        count = len(edit.project.glossary)
+    print(f"removed {command.removed} term{'s' if command.removed != 1 else ''}; the glossary has {count} terms")
     return 0

@@ -39,11 +39,12 @@ class Command(ABC):
         """Commands with the same key edit the same field and may merge; None never merges."""
         return None
 
-    def merge(self, later: Command, run_seconds: float) -> bool:
-        """Take over later's effect (later has been applied just after this one and has the same
-        merge_key), so that reverting this undoes both; False when the two should stay separate
-        undo steps. run_seconds is how long ago this step began. Called by UndoStack only, which
-        has checked the pause since the last edit and that this step is not the saved state."""
+    def merge(self, later: Command, project: Project, run_seconds: float) -> bool:
+        """Take over later's effect (later has been applied to project just after this one and
+        has the same merge_key), so that reverting this undoes both; False when the two should
+        stay separate undo steps. run_seconds is how long ago this step began. Called by
+        UndoStack only, which has checked the pause since the last edit and that this step is
+        not the saved state."""
         return False
 
 

@@ -25,6 +25,9 @@ class TreeMove:
 
     For a move within one parent, Qt's beginMoveRows wants the destination row as counted before
     the move: new_row + 1 when the section moves down (new_row > old_row), else new_row.
+    subtree lists the sub-sections inserted or removed with the section, as (id, parent id) in
+    reading order, so a model can add their rows without reading a project that may already
+    be further on (the later steps of a CompositeCommand have been applied too).
     """
 
     section_id: str
@@ -32,6 +35,7 @@ class TreeMove:
     old_row: int | None
     new_parent: str | None
     new_row: int | None
+    subtree: tuple[tuple[str, str], ...] = ()
 
     @property
     def kind(self) -> str:
@@ -40,7 +44,7 @@ class TreeMove:
         return "remove" if self.new_row is None else "move"
 
     def inverted(self) -> TreeMove:
-        return TreeMove(self.section_id, self.new_parent, self.new_row, self.old_parent, self.old_row)
+        return TreeMove(self.section_id, self.new_parent, self.new_row, self.old_parent, self.old_row, self.subtree)
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ class AddKpi(Command):
 
     kpi: Kpi
     index: int | None = None
+    _changes: ChangeSet = ChangeSet.EMPTY
     description = "Add KPI"
 
     def apply(self, project: Project) -> None:
@@ -84,15 +85,21 @@ class AddKpi(Command):
         _check_index(self.index, len(project.kpis))
         _formula_problem(project, self.kpi)
         _insert(project, self.kpi, self.index)
+        # Recorded now: later commands of the same step may change the KPI object.
+        self._changes = ChangeSet(kpis=frozenset({self.kpi.id}), kpi_values=_cells(self.kpi), kpi_order=self.index is not None,
+                                  links=frozenset(self.kpi.codes))
 
     def revert(self, project: Project) -> None:
         del project.kpis[self.kpi.id]
 
     def changes(self) -> ChangeSet:
-        cells = {(self.kpi.id, year, "") for year in self.kpi.values}
-        cells |= {(self.kpi.id, year, entity) for entity, values in self.kpi.entity_values.items() for year in values}
-        return ChangeSet(kpis=frozenset({self.kpi.id}), kpi_values=frozenset(cells), kpi_order=self.index is not None,
-                         links=frozenset(self.kpi.codes))
+        return self._changes
+
+
+def _cells(kpi: Kpi, *ids: str) -> frozenset[tuple[str, int, str]]:
+    """The value cells of a KPI (under each of ids), for a change that adds, removes or renames it."""
+    return frozenset((kpi_id, year, entity) for kpi_id in (ids or (kpi.id,))
+                     for entity, values in (("", kpi.values), *kpi.entity_values.items()) for year in values)
 
 
 def _check_index(index: object, count: int) -> None:
@@ -119,6 +126,7 @@ class RemoveKpi(Command):
     kpi_id: str
     _kpi: Kpi | None = None
     _index: int = 0
+    _changes: ChangeSet = ChangeSet.EMPTY
     description = "Remove KPI"
 
     def apply(self, project: Project) -> None:
@@ -128,17 +136,15 @@ class RemoveKpi(Command):
             raise InUseError(f"KPI {self.kpi_id}", uses)
         self._index = list(project.kpis).index(self.kpi_id)
         self._kpi = project.kpis.pop(self.kpi_id)
+        self._changes = ChangeSet(kpis=frozenset({self.kpi_id}), kpi_values=_cells(self._kpi), kpi_order=True,
+                                  links=frozenset(self._kpi.codes))
 
     def revert(self, project: Project) -> None:
         assert self._kpi is not None
         _insert(project, self._kpi, self._index)
 
     def changes(self) -> ChangeSet:
-        assert self._kpi is not None
-        kpi = self._kpi
-        cells = {(kpi.id, year, "") for year in kpi.values}
-        cells |= {(kpi.id, year, entity) for entity, values in kpi.entity_values.items() for year in values}
-        return ChangeSet(kpis=frozenset({kpi.id}), kpi_values=frozenset(cells), kpi_order=True, links=frozenset(kpi.codes))
+        return self._changes
 
 
 @dataclass
@@ -208,7 +214,7 @@ class _SetKpiText(_SetKpiField):
 
     def apply(self, project: Project) -> None:
         if self.lang not in LANGUAGES:
-            raise InvalidValueError(f"kpi[{self.kpi_id}].{self.field_name}", self.lang, N_("is not a report language (known: {languages})"),
+            raise InvalidValueError(f"kpi[{self.kpi_id}].{self.field_name}.{self.lang}", self.lang, N_("is not a report language (known: {languages})"),
                                     languages=", ".join(LANGUAGES))
         require(text_problems(f"kpi[{self.kpi_id}].{self.field_name}.{self.lang}", self.text, single_line=self.field_name == "name"))
         texts = dict(getattr(project.kpi(self.kpi_id), self.field_name))
@@ -427,10 +433,7 @@ class ChangeKpiId(Command):
         if self.old_id == self.new_id:
             return ChangeSet.EMPTY
         assert self._kpi is not None
-        cells = {(kpi_id, year, "") for kpi_id in (self.old_id, self.new_id) for year in self._kpi.values}
-        cells |= {(kpi_id, year, entity) for kpi_id in (self.old_id, self.new_id)
-                  for entity, values in self._kpi.entity_values.items() for year in values}
         changed = {self.old_id, self.new_id, *self._children, *(k for k in self._formulas if k != self.old_id)}
-        return ChangeSet(kpis=frozenset(changed), kpi_values=frozenset(cells), tables=frozenset(self._rows),
+        return ChangeSet(kpis=frozenset(changed), kpi_values=_cells(self._kpi, self.old_id, self.new_id), tables=frozenset(self._rows),
                          texts=self._rewrite.texts(), links=frozenset(self._kpi.codes),
                          ids=(IdChange("kpi", self.old_id, self.new_id),))

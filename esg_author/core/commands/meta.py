@@ -88,7 +88,7 @@ class SetReportText(Command):
         if self.field_name not in LOCALIZED_FIELDS:
             raise InvalidValueError(self.field_name, self.text, N_("is not one of {choices}"), choices=", ".join(LOCALIZED_FIELDS))
         if self.lang not in LANGUAGES:
-            raise InvalidValueError(f"{self.field_name}.lang", self.lang, N_("is not a report language (known: {languages})"),
+            raise InvalidValueError(f"{self.field_name}.{self.lang}", self.lang, N_("is not a report language (known: {languages})"),
                                     languages=", ".join(LANGUAGES))
         require(text_problems(f"{self.field_name}.{self.lang}", self.text, single_line=True))
         texts: dict[str, str] = getattr(project.meta, self.field_name)

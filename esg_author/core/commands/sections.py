@@ -6,7 +6,6 @@ into one undo step (see SetSectionText.merge and UndoStack), keeping one old and
 
 from __future__ import annotations
 
-import copy
 import unicodedata
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
@@ -66,7 +65,7 @@ class AddSection(Command):
 
     section: Section
     index: int | None = None
-    _row: int = 0
+    _changes: ChangeSet = ChangeSet.EMPTY
     description = "Add section"
 
     def apply(self, project: Project) -> None:
@@ -78,16 +77,17 @@ class AddSection(Command):
         _check_parent(project, self.section.parent_id, "section.parent_id")
         _check_index(self.index)
         project.sections.insert(_insert_position(project, self.section.parent_id, self.index), self.section)
-        self._row = _row(project, self.section.id)[1]
+        # Recorded now: a later command of the same step may move or edit the section.
+        self._changes = ChangeSet(sections=frozenset({self.section.id}),
+                                  texts=frozenset((self.section.id, lang) for lang in self.section.texts), structure=True,
+                                  tree=(TreeMove(self.section.id, None, None, *_row(project, self.section.id)),),
+                                  links=frozenset(self.section.disclosures))
 
     def revert(self, project: Project) -> None:
         project.sections.remove(project.section(self.section.id))
 
     def changes(self) -> ChangeSet:
-        return ChangeSet(sections=frozenset({self.section.id}),
-                         texts=frozenset((self.section.id, lang) for lang in self.section.texts),
-                         structure=True, tree=(TreeMove(self.section.id, None, None, self.section.parent_id, self._row),),
-                         links=frozenset(self.section.disclosures))
+        return self._changes
 
 
 @dataclass
@@ -100,26 +100,26 @@ class RemoveSection(Command):
 
     section_id: str
     _removed: list[tuple[int, Section]] = field(default_factory=list)
-    _parent: str | None = None
-    _row: int = 0
+    _changes: ChangeSet = ChangeSet.EMPTY
     description = "Remove section"
 
     def apply(self, project: Project) -> None:
-        self._parent, self._row = _row(project, self.section_id)
+        parent, row = _row(project, self.section_id)
         ids = set(project.subtree_ids(self.section_id))
         self._removed = [(i, s) for i, s in enumerate(project.sections) if s.id in ids]
         project.sections[:] = [s for s in project.sections if s.id not in ids]
+        removed = [section for _index, section in self._removed]
+        subtree = tuple((s.id, s.parent_id) for s in removed if s.id != self.section_id and s.parent_id is not None)
+        self._changes = ChangeSet(sections=frozenset(ids), texts=frozenset((s.id, lang) for s in removed for lang in s.texts),
+                                  structure=True, tree=(TreeMove(self.section_id, parent, row, None, None, subtree),),
+                                  links=links_of(*(s.disclosures for s in removed)))
 
     def revert(self, project: Project) -> None:
         for index, section in self._removed:
             project.sections.insert(index, section)
 
     def changes(self) -> ChangeSet:
-        removed = [section for _index, section in self._removed]
-        return ChangeSet(sections=frozenset(s.id for s in removed),
-                         texts=frozenset((s.id, lang) for s in removed for lang in s.texts), structure=True,
-                         tree=(TreeMove(self.section_id, self._parent, self._row, None, None),),
-                         links=links_of(*(s.disclosures for s in removed)))
+        return self._changes
 
 
 @dataclass
@@ -228,36 +228,118 @@ class ChangeSectionId(Command):
 
 def _check_lang(section_id: str, lang: object) -> None:
     if lang not in LANGUAGES:
-        raise InvalidValueError(f"section[{section_id}].lang", lang, N_("is not a report language (known: {languages})"),
+        raise InvalidValueError(f"section[{section_id}].{lang}", lang, N_("is not a report language (known: {languages})"),
                                 languages=", ".join(LANGUAGES))
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """The difference between two texts as the part that changed: the first start characters and
+    the last end characters are kept, old became new. A text command keeps this instead of two
+    whole bodies, so an undo step costs what was typed, not the length of the chapter."""
+
+    start: int
+    end: int
+    old: str
+    new: str
+
+    @staticmethod
+    def between(old: str, new: str) -> TextEdit:
+        limit = min(len(old), len(new))
+        # Binary searches over slice comparisons: each keystroke compares whole bodies, and
+        # comparing slices runs in C, a character loop would not.
+        low, high = 0, limit
+        while low < high:
+            middle = (low + high + 1) // 2
+            if old[:middle] == new[:middle]:
+                low = middle
+            else:
+                high = middle - 1
+        start, low, high = low, 0, limit - low
+        while low < high:
+            middle = (low + high + 1) // 2
+            if old[len(old) - middle:] == new[len(new) - middle:]:
+                low = middle
+            else:
+                high = middle - 1
+        end = low
+        return TextEdit(start, end, old[start:len(old) - end], new[start:len(new) - end])
+
+    def undo(self, text: str) -> str:
+        return text[:self.start] + self.old + text[len(text) - self.end:]
+
+    def redo(self, text: str) -> str:
+        return text[:self.start] + self.new + text[len(text) - self.end:]
+
+    @property
+    def kind(self) -> str:
+        """"insert", "delete", "replace", or "none"."""
+        if self.old == self.new:
+            return "none"
+        return "insert" if not self.old else "delete" if not self.new else "replace"
 
 
 @dataclass
 class _TextChange(Command):
-    """Replaces one section text (one language) and restores the old one on undo."""
+    """Replaces one section text (one language) and restores the old one on undo.
 
-    _old: SectionText | None = field(default=None, kw_only=True)
-    _new: SectionText | None = field(default=None, kw_only=True)
+    After the first apply it keeps the text's other fields before and after and the TextEdit of
+    its body; redo replays that edit, so the whole new body given to it is not kept.
+    """
+
+    section_id: str
+    lang: str
     _existed: bool = field(default=False, kw_only=True)
+    _old_rest: SectionText | None = field(default=None, kw_only=True, repr=False)  # the old text, body ""
+    _new_rest: SectionText | None = field(default=None, kw_only=True, repr=False)  # the new text, body ""
+    _edit: TextEdit | None = field(default=None, kw_only=True, repr=False)
 
-    def _replace_text(self, project: Project, section_id: str, lang: str, new_text: SectionText) -> None:
-        section = project.section(section_id)
-        self._existed = lang in section.texts
-        self._old = copy.copy(section.texts.get(lang))
-        self._new = new_text
-        section.texts[lang] = new_text
+    def _check(self) -> None:
+        raise NotImplementedError
 
-    def _restore_text(self, project: Project, section_id: str, lang: str) -> None:
-        section = project.section(section_id)
-        if self._existed and self._old is not None:
-            section.texts[lang] = self._old
-        else:
-            section.texts.pop(lang, None)
+    def _new_text(self, current: SectionText) -> SectionText:
+        raise NotImplementedError
 
-    def _text_changes(self, section_id: str, lang: str) -> ChangeSet:
-        if self._existed and self._old == self._new:
+    def _release(self) -> None:
+        """Drop inputs that the edit now holds (a whole body)."""
+
+    def apply(self, project: Project) -> None:
+        section = project.section(self.section_id)
+        if self._edit is not None:  # redo: the same change again
+            assert self._new_rest is not None
+            section.texts[self.lang] = replace(self._new_rest, body=self._edit.redo(section.text(self.lang).body))
+            return
+        _check_lang(self.section_id, self.lang)
+        self._check()
+        current = section.texts.get(self.lang)
+        new_text = self._new_text(current or SectionText())
+        self._existed = current is not None
+        self._old_rest = replace(current or SectionText(), body="")
+        self._new_rest = replace(new_text, body="")
+        self._edit = TextEdit.between(current.body if current else "", new_text.body)
+        section.texts[self.lang] = new_text
+        self._release()
+
+    def revert(self, project: Project) -> None:
+        section = project.section(self.section_id)
+        if not self._existed:
+            section.texts.pop(self.lang, None)
+            return
+        assert self._old_rest is not None and self._edit is not None
+        section.texts[self.lang] = replace(self._old_rest, body=self._edit.undo(section.text(self.lang).body))
+
+    def changes(self) -> ChangeSet:
+        if self._existed and self._old_rest == self._new_rest and self._edit is not None and self._edit.kind == "none":
             return ChangeSet.EMPTY
-        return ChangeSet(texts=frozenset({(section_id, lang)}))
+        return ChangeSet(texts=frozenset({(self.section_id, self.lang)}))
+
+
+def _title_and_body_checked(section_id: str, lang: str, title: str | None, body: str | None) -> None:
+    where = f"section[{section_id}].{lang}"
+    if title is not None:
+        require(text_problems(f"{where}.title", title, single_line=True))
+    if body is not None:
+        require(text_problems(f"{where}.body", body))
 
 
 @dataclass
@@ -265,40 +347,33 @@ class SetSectionText(_TextChange):
     """Replace the title and/or body of one section in one language (None keeps it).
 
     An editor sends one command per change with the whole new body; the stack merges a run of
-    them into one undo step (see merge()).
+    them into one undo step (see merge()). After apply, body is None: the command keeps only
+    the part of the body that changed (TextEdit).
     """
 
-    section_id: str
-    lang: str
     title: str | None = None
     body: str | None = None
     description = "Edit section text"
+    _body_only: bool = field(default=False, kw_only=True, repr=False)
 
-    def apply(self, project: Project) -> None:
-        _check_lang(self.section_id, self.lang)
-        where = f"section[{self.section_id}].{self.lang}"
-        if self.title is not None:
-            require(text_problems(f"{where}.title", self.title, single_line=True))
-        if self.body is not None:
-            require(text_problems(f"{where}.body", self.body))
-        current = project.section(self.section_id).text(self.lang)
-        self._replace_text(project, self.section_id, self.lang, replace(
-            current,
-            title=current.title if self.title is None else self.title,
-            body=current.body if self.body is None else self.body,
-        ))
+    def __post_init__(self) -> None:
+        self._body_only = self.body is not None and self.title is None
 
-    def revert(self, project: Project) -> None:
-        self._restore_text(project, self.section_id, self.lang)
+    def _check(self) -> None:
+        _title_and_body_checked(self.section_id, self.lang, self.title, self.body)
 
-    def changes(self) -> ChangeSet:
-        return self._text_changes(self.section_id, self.lang)
+    def _new_text(self, current: SectionText) -> SectionText:
+        return replace(current, title=current.title if self.title is None else self.title,
+                       body=current.body if self.body is None else self.body)
+
+    def _release(self) -> None:
+        self.body = None
 
     def merge_key(self) -> Hashable | None:
         # Only body edits merge: a title edit is a step of its own.
-        return None if self.body is None or self.title is not None else ("section-body", self.section_id, self.lang)
+        return ("section-body", self.section_id, self.lang) if self._body_only else None
 
-    def merge(self, later: Command, run_seconds: float) -> bool:
+    def merge(self, later: Command, project: Project, run_seconds: float) -> bool:
         """Typing policy. A run of insertions at one place merges, and so does a run of deletions
         (Backspace, Delete); a paste over a selection, a replace, typing somewhere else, or a
         switch between typing and deleting starts a new step. A run of typing also ends before a
@@ -307,42 +382,24 @@ class SetSectionText(_TextChange):
         undo never takes away half a word. (Pauses and saves end a run too: UndoStack.)"""
         if not isinstance(later, SetSectionText) or later.merge_key() != self.merge_key():
             return False
-        if self._old is None or self._new is None or later._old is None or later._new is None:
+        if self._edit is None or later._edit is None or self._new_rest != later._old_rest:
             return False
-        current = _edit_kind(self._old.body, self._new.body)
-        step = _edit_kind(later._old.body, later._new.body)
-        merged = _edit_kind(self._old.body, later._new.body)
-        if current is None or step is None or merged is None or not current[0] == step[0] == merged[0]:
+        latest = project.section(self.section_id).text(self.lang).body
+        before_later = later._edit.undo(latest)
+        merged = TextEdit.between(self._edit.undo(before_later), latest)
+        step = later._edit
+        if not self._edit.kind == step.kind == merged.kind or step.kind not in ("insert", "delete"):
             return False
-        kind, piece, before = step
-        if kind == "insert" and ("\n" in piece or (run_seconds >= MERGE_SPAN_SECONDS and _is_word_boundary(before, piece))):
-            return False
-        self.body, self._new = later.body, later._new
+        if step.kind == "insert":
+            previous = before_later[step.start - 1] if step.start else ""
+            if "\n" in step.new or (run_seconds >= MERGE_SPAN_SECONDS and _is_word_boundary(previous, step.new)):
+                return False
+        self._edit, self._new_rest = merged, later._new_rest
         return True
 
 
-MERGE_SPAN_SECONDS = 10.0
+MERGE_SPAN_SECONDS = 20.0
 """A run of typing merged into one undo step ends at the first word boundary after this long."""
-
-
-def _edit_kind(old: str, new: str) -> tuple[str, str, str] | None:
-    """("insert" | "delete", the text inserted or deleted, the character before it) for an edit
-    at one place; None for anything else (a replace, no change)."""
-    if old == new:
-        return None
-    limit = min(len(old), len(new))
-    prefix = 0
-    while prefix < limit and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
-        suffix += 1
-    before = old[prefix - 1] if prefix else ""
-    if prefix + suffix == len(old):
-        return "insert", new[prefix:len(new) - suffix], before
-    if prefix + suffix == len(new):
-        return "delete", old[prefix:len(old) - suffix], before
-    return None
 
 
 def _is_word_boundary(before: str, inserted: str) -> bool:
@@ -364,59 +421,39 @@ class SetTranslation(_TextChange):
     reviewed, or replaces it with a converted or imported translation in one undoable step.
     """
 
-    section_id: str
-    lang: str
-    source_lang: str | None
-    source_fingerprint: str | None
+    source_lang: str | None = None
+    source_fingerprint: str | None = None
     state: str = ""
     title: str | None = None
     body: str | None = None
     description = "Update translation"
 
-    def apply(self, project: Project) -> None:
-        _check_lang(self.section_id, self.lang)
+    def _check(self) -> None:
         if self.state not in SECTION_TEXT_STATES:
             raise InvalidValueError(f"section[{self.section_id}].{self.lang}.state", self.state,
                                     N_("is not one of {choices}"), choices="'', 'needs_review'")
         if self.source_lang is not None:
             _check_lang(self.section_id, self.source_lang)
-        where = f"section[{self.section_id}].{self.lang}"
-        if self.title is not None:
-            require(text_problems(f"{where}.title", self.title, single_line=True))
-        if self.body is not None:
-            require(text_problems(f"{where}.body", self.body))
-        current = project.section(self.section_id).text(self.lang)
-        self._replace_text(project, self.section_id, self.lang, replace(
-            current,
-            title=current.title if self.title is None else self.title,
-            body=current.body if self.body is None else self.body,
-            source_lang=self.source_lang, source_fingerprint=self.source_fingerprint, state=self.state,
-        ))
+        _title_and_body_checked(self.section_id, self.lang, self.title, self.body)
 
-    def revert(self, project: Project) -> None:
-        self._restore_text(project, self.section_id, self.lang)
+    def _new_text(self, current: SectionText) -> SectionText:
+        return replace(current, title=current.title if self.title is None else self.title,
+                       body=current.body if self.body is None else self.body,
+                       source_lang=self.source_lang, source_fingerprint=self.source_fingerprint, state=self.state)
 
-    def changes(self) -> ChangeSet:
-        return self._text_changes(self.section_id, self.lang)
+    def _release(self) -> None:
+        self.body = None
 
 
 @dataclass
 class SetSectionTitle(_TextChange):
     """Rename a section in one language (its id, used by [[ref:…]], stays: see ChangeSectionId)."""
 
-    section_id: str
-    lang: str
-    title: str
+    title: str = ""
     description = "Rename section"
 
-    def apply(self, project: Project) -> None:
-        _check_lang(self.section_id, self.lang)
-        require(text_problems(f"section[{self.section_id}].{self.lang}.title", self.title, single_line=True))
-        current = project.section(self.section_id).text(self.lang)
-        self._replace_text(project, self.section_id, self.lang, replace(current, title=self.title))
+    def _check(self) -> None:
+        _title_and_body_checked(self.section_id, self.lang, self.title, None)
 
-    def revert(self, project: Project) -> None:
-        self._restore_text(project, self.section_id, self.lang)
-
-    def changes(self) -> ChangeSet:
-        return self._text_changes(self.section_id, self.lang)
+    def _new_text(self, current: SectionText) -> SectionText:
+        return replace(current, title=self.title)

@@ -116,7 +116,7 @@ class UndoStack:
         key = command.merge_key()
         if key is None or top.merge_key() != key or moment - self._last_edit > self.merge_pause:
             return False
-        if not top.merge(command, moment - self._step_started):
+        if not top.merge(command, self.project, moment - self._step_started):
             return False
         self._last_edit = moment
         return True

@@ -192,7 +192,7 @@ class SetTableTitle(_SetTableField):
 
     def apply(self, project: Project) -> None:
         if self.lang not in LANGUAGES:
-            raise InvalidValueError(f"table[{self.table_id}].title", self.lang, N_("is not a report language (known: {languages})"),
+            raise InvalidValueError(f"table[{self.table_id}].title.{self.lang}", self.lang, N_("is not a report language (known: {languages})"),
                                     languages=", ".join(LANGUAGES))
         require(text_problems(f"table[{self.table_id}].title.{self.lang}", self.title, single_line=True))
         titles = dict(_table(project, self.table_id).title)

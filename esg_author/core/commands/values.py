@@ -40,7 +40,6 @@ class SetKpiValue(Command):
     _old: KpiValue | None = None
     _at: str = ""  # when the change was first made; a redo keeps it
     _entry: ValueChange | None = field(default=None, repr=False)
-    _kpi: Kpi | None = field(default=None, repr=False, compare=False)  # for merge(), which has no project
     description = "Set KPI value"
 
     def _where(self) -> str:
@@ -60,7 +59,6 @@ class SetKpiValue(Command):
         self._entry = None
         if same_value(self._old, self.value):
             return  # nothing changes: no history entry
-        self._kpi = kpi
         self._put(kpi, self.value)
         self._at = self._at or now()
         self._entry = ValueChange(self.kpi_id, self.year, self._old, self.value, self._at, self.entity)
@@ -82,14 +80,14 @@ class SetKpiValue(Command):
     def merge_key(self) -> Hashable | None:
         return ("kpi-value", self.kpi_id, self.year, self.entity)
 
-    def merge(self, later: Command, run_seconds: float) -> bool:
+    def merge(self, later: Command, project: Project, run_seconds: float) -> bool:
         """Edits of one cell in a row (a grid that commits on every keystroke) are one step with
         one history entry, from the value before the first edit to the value after the last;
         edits that end where they began leave nothing at all."""
         if not isinstance(later, SetKpiValue) or later.merge_key() != self.merge_key():
             return False
-        kpi = self._kpi
-        if kpi is None or self._entry is None or later._entry is None or later._entry not in kpi.history:
+        kpi = project.kpi(self.kpi_id)
+        if self._entry is None or later._entry is None or later._entry not in kpi.history or self._entry not in kpi.history:
             return False
         kpi.history.remove(later._entry)
         kpi.history.remove(self._entry)
@@ -127,7 +125,7 @@ class SetKpiNote(Command):
 
     def apply(self, project: Project) -> None:
         if self.lang not in LANGUAGES:
-            raise InvalidValueError(f"kpi[{self.kpi_id}].note", self.lang, N_("is not a report language (known: {languages})"),
+            raise InvalidValueError(f"kpi[{self.kpi_id}].note.{self.lang}", self.lang, N_("is not a report language (known: {languages})"),
                                     languages=", ".join(LANGUAGES))
         require(text_problems(f"kpi[{self.kpi_id}].note.{self.lang}", self.text))
         kpi = project.kpi(self.kpi_id)

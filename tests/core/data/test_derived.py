@@ -1,16 +1,22 @@
-"""Derived KPIs: dependency order, cycles, unknown ids, units, division by zero, undo."""
+"""Derived KPIs: dependency order, cycles, unknown ids, units, division by zero, undo, and broken
+formulas that are skipped and reported instead of blocking every recompute."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
-from esg_author.core.commands import CompositeCommand, UndoStack
-from esg_author.core.data.derived import compile_formulas, recompute_derived
+from esg_author.core.commands import CompositeCommand, SetKpiValue, UndoStack
+from esg_author.core.data.consolidation import consolidate
+from esg_author.core.data.derived import RecomputeDerived, compile_formulas, formula_names, recompute_derived, rename_in_formula
 from esg_author.core.data.rounding import round_fraction
+from esg_author.core.data.workbook_export import export_workbook
+from esg_author.core.data.workbook_import import import_workbook
 from esg_author.core.errors import FormulaError
+from esg_author.core.findings import KpiTarget
 from esg_author.core.model import EmissionFactor, Kpi, KpiValue, Project, ReportMeta
 
 
@@ -158,3 +164,87 @@ def test_rounding_is_half_up_and_exact():
 def test_demo_formulas_reproduce_the_demo_values(demo_project):
     assert recompute_derived(demo_project) == ([], [])
     assert demo_project.kpis["ghg.scope2"].formula and "factor(cn_grid_2022)" in demo_project.kpis["ghg.scope2"].formula
+
+
+# -- one broken formula does not block the others -------------------------------------------------
+
+
+def _broken_project() -> Project:
+    return _project(
+        _kpi("energy", "MWh", {2025: "1000"}), _kpi("emp", "person", {2025: "100"}, precision=0),
+        _kpi("energy.per_person", "MWh_per_person", formula="energy / emp"),  # fine
+        _kpi("ghg", "tCO2e", formula="energy * factor(no_such_factor)"),  # broken: unknown factor
+        _kpi("ghg.per_person", "tCO2e_per_person", formula="ghg / emp"),  # fine itself, but needs ghg
+        _kpi("a", "t", formula="b * 2"), _kpi("b", "t", formula="a / 2"),  # a cycle
+        _kpi("typo", "t", formula="energy +"),  # does not parse
+    )
+
+
+def test_a_tolerant_compilation_leaves_out_what_it_cannot_use():
+    formula_set = compile_formulas(_broken_project(), tolerant=True)
+    assert [c.kpi_id for c in formula_set.order] == ["energy.per_person"]
+    assert sorted(formula_set.broken) == ["a", "b", "ghg", "typo"]
+    assert "no_such_factor" in formula_set.broken["ghg"].reason and "cycle" in formula_set.broken["a"].reason
+    assert formula_set.blocked == {"ghg.per_person": "ghg"}
+    with pytest.raises(FormulaError):
+        compile_formulas(_broken_project())  # strict, as `check` and `kpi recompute` want it
+
+
+def test_recompute_derived_skips_broken_formulas_and_reports_each_on_its_kpi():
+    project = _broken_project()
+    stack = UndoStack(project)
+    command = RecomputeDerived((2025,))
+    stack.execute(CompositeCommand([SetKpiValue("emp", 2025, KpiValue("number", Decimal(200))), command]))
+    assert project.kpis["energy.per_person"].values[2025].number == Decimal("5.00")  # 1000 / 200
+    assert all(2025 not in project.kpis[k].values for k in ("ghg", "ghg.per_person", "a", "b", "typo"))
+    found = {(f.rule, f.target.kpi_id, f.severity.value) for f in command.problems}
+    assert found == {("kpi.formula", "ghg", "error"), ("kpi.formula", "a", "error"), ("kpi.formula", "b", "error"),
+                     ("kpi.formula", "typo", "error"), ("kpi.formula", "ghg.per_person", "warning")}
+    assert all(isinstance(f.target, KpiTarget) for f in command.problems)
+    blocked = next(f for f in command.problems if f.target.kpi_id == "ghg.per_person")
+    assert blocked.text == "Not computed: its formula needs ghg, whose own formula cannot be used"
+    stack.undo()
+    assert project.kpis["emp"].values[2025].number == 100 and 2025 not in project.kpis["energy.per_person"].values
+    stack.redo()
+    assert project.kpis["energy.per_person"].values[2025].number == Decimal("5.00")
+
+
+def test_an_import_and_a_consolidation_succeed_despite_a_broken_formula(tmp_path):
+    project = _broken_project()
+    path = tmp_path / "collect.xlsx"
+    export_workbook(project, path)
+    workbook = openpyxl.load_workbook(path)
+    for sheet in workbook.worksheets:
+        for row in range(2, sheet.max_row + 1):
+            if sheet.cell(row, 1).value == "emp":
+                sheet.cell(row, 7).value = 250  # 2025, the input column
+    workbook.save(path)
+    result = import_workbook(project, path, stack=UndoStack(project))
+    assert result.applied and project.kpis["emp"].values[2025].number == 250
+    assert project.kpis["energy.per_person"].values[2025].number == Decimal("4.00")
+
+    project.kpis["energy"].entity_values = {"HK": {2025: KpiValue("number", Decimal(600))},
+                                            "SZ": {2025: KpiValue("number", Decimal(900))}}
+    consolidated = consolidate(project, 2025)
+    UndoStack(project).execute(CompositeCommand(list(consolidated.commands), "Consolidate 2025"))
+    assert project.kpis["energy"].values[2025].number == 1500
+    assert project.kpis["energy.per_person"].values[2025].number == Decimal("6.00")
+
+
+def test_redo_of_a_recompute_restores_the_same_values():
+    project = _project(_kpi("a", "t", {2025: "2"}), _kpi("b", "t", formula="a * 3"))
+    stack = UndoStack(project)
+    stack.execute(RecomputeDerived((2025,)))
+    first = project.kpis["b"].values[2025]
+    stack.undo()
+    stack.redo()
+    assert project.kpis["b"].values[2025] is first  # the very value, time of derivation included
+
+
+def test_formula_names_and_renames_follow_the_grammar():
+    assert formula_names("children(emp, gender) + factor(cn_grid) / prev(emp.f)") == (
+        frozenset({"emp", "emp.f"}), frozenset({"cn_grid"}))
+    assert formula_names("a + + factor(x") == (frozenset({"a"}), frozenset({"x"}))  # does not parse: read name by name
+    text = "children(emp, emp) + emp*factor(emp) + prev(emp) - emp2"
+    assert rename_in_formula(text, "kpi", "emp", "staff") == "children(staff, emp) + staff*factor(emp) + prev(staff) - emp2"
+    assert rename_in_formula(text, "factor", "emp", "grid") == "children(emp, emp) + emp*factor(grid) + prev(emp) - emp2"
