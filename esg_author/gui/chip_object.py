@@ -19,9 +19,9 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
+    QPyTextObject,
     QTextDocument,
     QTextFormat,
-    QTextObjectInterface,
 )
 from PySide6.QtWidgets import QApplication
 
@@ -52,12 +52,13 @@ def default_chip_label(kind: str, target: str, year: int | None, _lang: str) -> 
     return text, f"[[{text}]]"
 
 
-class ChipObject(QObject, QTextObjectInterface):
-    """Draws the chips of one editor's document; register it on the document's layout."""
+class ChipObject(QPyTextObject):
+    """Draws the chips of one editor's document; register it on the document's layout.
+    (QPyTextObject is PySide6's QObject + QTextObjectInterface: a Python class deriving from
+    both is not recognised by the layout, which asks for the interface through qobject_cast.)"""
 
     def __init__(self, labeler: ChipLabeler | None = None, parent: QObject | None = None) -> None:
-        QObject.__init__(self, parent)
-        QTextObjectInterface.__init__(self)
+        super().__init__(parent)
         self.labeler: ChipLabeler = labeler or default_chip_label
         self.lang = "en"
         self.selection = (0, 0)  # document positions [start, end) drawn as selected

@@ -12,6 +12,7 @@ markdown_writer), after checking in a neutral context that both mean the same.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +73,8 @@ ImageProvider = Callable[[str], QImage]
 
 FIGURE_WIDTH = 480
 INLINE_IMAGE_HEIGHT = 48
+_FOOTNOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
+_FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
 _CONTEXT_BEFORE = "context\n\n"
 _CONTEXT_AFTER = "\n\ncontext\n"
 _MARK_TOKENS = {"strong_open": ("strong", 1), "strong_close": ("strong", -1), "em_open": ("em", 1),
@@ -150,6 +153,8 @@ class MarkdownReader:
         self._lines = text.split("\n")
         self._document = cursor.document()
         nodes = parse_tree(self._md, text)
+        if not record_originals:
+            nodes = self._with_footnote_references(text, nodes)
         fresh = cursor.block().length() == 1
         if not fresh and nodes and nodes[0].kind == "paragraph":
             self._inline(cursor, _inline_children(nodes[0]), text_after_chip(cursor.charFormat()))
@@ -159,6 +164,18 @@ class MarkdownReader:
             cursor.movePosition(QTextCursor.MoveOperation.PreviousBlock)
             cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
         self._units(_State(cursor, fresh), nodes, 0, len(self._lines), record=self._record)
+
+    def _with_footnote_references(self, text: str, nodes: list[_Node]) -> list[_Node]:
+        """A pasted `[^1]` whose definition stays behind (in the text it was copied from, or
+        in this document) is still a footnote reference: parse as if it were defined here."""
+        defined = set(_FOOTNOTE_DEFINITION.findall(text))
+        missing = sorted(set(_FOOTNOTE_REFERENCE.findall(text)) - defined)
+        if not missing:
+            return nodes
+        lines = len(self._lines)
+        parsed = parse_tree(self._md, text + "\n\n" + "\n\n".join(f"[^{label}]: -" for label in missing))
+        return [node for node in parsed if not (node.kind == "footnote_reference" and node.token.map
+                                                and node.token.map[0] >= lines)]
 
     def insert_inline(self, cursor: QTextCursor, markdown: str) -> None:
         """Insert only the text of markdown, with its emphasis, links and chips, on one line (into a

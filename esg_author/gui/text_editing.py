@@ -22,6 +22,7 @@ from esg_author.gui.document_formats import (
     FOOTNOTE_CHIP,
     PROP_FOOTNOTE_LABEL,
     PROP_FRAME_KIND,
+    PROP_LIST_TIGHT,
     PROP_RAW_INLINE,
     PROP_SOFT_BREAK,
     PROP_TABLE_ALIGNS,
@@ -186,6 +187,7 @@ def _new_list_format(ordered: bool, depth: int) -> QTextListFormat:
     fmt = QTextListFormat()
     fmt.setStyle(QTextListFormat.Style.ListDecimal if ordered else _BULLETS[(depth - 1) % 3])
     fmt.setIndent(depth)
+    fmt.setProperty(PROP_LIST_TIGHT, True)
     return fmt
 
 
