@@ -7,10 +7,12 @@ catalogues (frameworks/registry.py), templates (core/paths.py) and translation f
 define. This module implements it over those packages and installs it when it is imported.
 
 Every entry point imports it: the command line (cli/kpi_commands.py, loaded with every CLI
-command), the bundled demo and skeleton (core/bundled.py), and the document session; a program
-that opens projects with core.storage alone imports it itself:
+command) and the bundled demo and skeleton (core/bundled.py); a program that opens projects
+through core.storage or core.document alone imports it itself, once:
 
     import esg_author.core.vocabulary  # noqa: F401 (installs the standard vocabulary)
+
+Without it the model's own rules are still checked, and validation logs a warning once.
 """
 
 from __future__ import annotations
@@ -83,12 +85,23 @@ class StandardVocabulary(Vocabulary):
 
     def formula_problem(self, project: Project, kpi: Kpi) -> str | None:
         from esg_author.core.data.derived import compile_formulas
+        from esg_author.core.data.formulas import parse_formula
+        from esg_author.core.errors import FormulaError
 
         if not kpi.formula.strip():
             return None
+        try:
+            parse_formula(kpi.formula)
+        except FormulaError as exc:
+            return exc.reason
         trial = replace(project, kpis={**project.kpis, kpi.id: kpi})  # the project's own dicts stay untouched
-        broken = compile_formulas(trial, tolerant=True).broken.get(kpi.id)
-        return None if broken is None else broken.reason
+        formula_set = compile_formulas(trial, tolerant=True)
+        return formula_set.broken[kpi.id].reason if kpi.id in formula_set.in_cycles else None
+
+    def is_builtin_factor(self, factor_id: str) -> bool:
+        from esg_author.core.data.emission_factors import builtin_library
+
+        return factor_id in builtin_library().factors
 
     def formula_names(self, formula: str) -> tuple[frozenset[str], frozenset[str]]:
         from esg_author.core.data.derived import formula_names

@@ -2,7 +2,9 @@
 remove. A project factor with the id of a built-in one takes its place in the project's formulas.
 
 Removing a factor a formula uses is refused (InUseError names the formulas), unless a built-in
-factor of the same id would take its place.
+factor of the same id takes its place again. Editing a factor so that a formula's units no
+longer agree is allowed, like changing a KPI's unit: `check` reports the formula, and a
+recompute skips it until it is right.
 """
 
 from __future__ import annotations
@@ -22,16 +24,10 @@ def factor_users(project: Project, factor_id: str) -> list[str]:
     return [kpi.id for kpi in project.kpis.values() if kpi.formula.strip() and factor_id in names(kpi.formula)[1]]
 
 
-def _broken_formulas(project: Project, kpi_ids: list[str]) -> list[tuple[str, str]]:
-    problem = vocabulary().formula_problem
-    found = [(kpi_id, problem(project, project.kpis[kpi_id])) for kpi_id in kpi_ids]
-    return [(kpi_id, detail) for kpi_id, detail in found if detail]
-
-
 @dataclass
 class PutEmissionFactor(Command):
     """Add a project factor, or replace the one with the same id (an edit of its value, unit,
-    source, year, region or activity). A formula that worked must still work (units agree)."""
+    source, year, region or activity)."""
 
     factor: EmissionFactor
     _old: EmissionFactor | None = None
@@ -39,16 +35,8 @@ class PutEmissionFactor(Command):
 
     def apply(self, project: Project) -> None:
         require(factor_problems(self.factor, vocabulary(), new=self.factor.id not in project.factors))
-        users = factor_users(project, self.factor.id)
-        broken_before = dict(_broken_formulas(project, users))
         self._old = project.factors.get(self.factor.id)
         project.factors[self.factor.id] = self.factor
-        broken = [(kpi_id, detail) for kpi_id, detail in _broken_formulas(project, users) if kpi_id not in broken_before]
-        if broken:
-            self.revert(project)
-            kpi_id, detail = broken[0]
-            raise InvalidValueError(f"factor[{self.factor.id}].unit", self.factor.unit,
-                                    N_("cannot be used by the formula of {kpi}: {detail}"), kpi=kpi_id, detail=detail)
 
     def revert(self, project: Project) -> None:
         if self._old is None:
@@ -73,13 +61,10 @@ class RemoveEmissionFactor(Command):
         if self.factor_id not in project.factors:
             raise InvalidValueError("factor.id", self.factor_id, N_("is not one of the project's emission factors"))
         users = factor_users(project, self.factor_id)
-        broken_before = dict(_broken_formulas(project, users))
+        if users and not vocabulary().is_builtin_factor(self.factor_id):
+            raise InUseError(f"emission factor {self.factor_id}", [f"formula of {kpi_id}" for kpi_id in users])
         self._index = list(project.factors).index(self.factor_id)
         self._old = project.factors.pop(self.factor_id)
-        broken = [(kpi_id, detail) for kpi_id, detail in _broken_formulas(project, users) if kpi_id not in broken_before]
-        if broken:
-            self.revert(project)
-            raise InUseError(f"emission factor {self.factor_id}", [f"formula of {kpi_id}" for kpi_id, _detail in broken])
 
     def revert(self, project: Project) -> None:
         assert self._old is not None

@@ -55,6 +55,7 @@ class FormulaSet:
     children: dict[str, list[str]]  # parent id → child ids in registry order
     # Only when compiled with tolerant=True: KPIs left out of order, and why.
     broken: dict[str, FormulaError] = field(default_factory=dict)  # its own formula cannot be used
+    in_cycles: set[str] = field(default_factory=set)  # the broken ones that are part of a cycle
     blocked: dict[str, str] = field(default_factory=dict)  # KPI id → the broken derived input it needs
     tolerant: bool = False  # evaluation reports a formula that fails instead of raising
 
@@ -120,6 +121,7 @@ def compile_formulas(project: Project, *, tolerant: bool = False) -> FormulaSet:
                 raise cycle.error() from None
             for kpi_id in dict.fromkeys(cycle.cycle):  # each member of the cycle is broken
                 formula_set.broken[kpi_id] = FormulaError(kpi_id, cycle.error().reason)
+                formula_set.in_cycles.add(kpi_id)
                 compiled.pop(kpi_id, None)
 
 

@@ -19,9 +19,8 @@ derived KPI's formula) is not an invariant: the commands refuse such a value whe
 
 Some rules need knowledge that lives above the model (units in data/, formulas, framework
 catalogues). The model reaches it through a Vocabulary; esg_author.core.vocabulary installs the
-standard one when it is imported, which every entry point does (the CLI, the bundled projects,
-the document session). Without it the model's own rules are still checked, and a warning says
-that the units were not.
+standard one when it is imported, which every entry point does (the CLI, the bundled projects).
+Without it the model's own rules are still checked, and a warning says that the units were not.
 
 Reasons are English msgids with {placeholders} (marked N_), so the GUI can translate them.
 """
@@ -147,9 +146,17 @@ class Vocabulary:
         return None
 
     def formula_problem(self, project: Project, kpi: Kpi) -> str | None:
-        """Why kpi, with its formula, cannot be a KPI of project (syntax, unknown names, units,
-        a cycle with the other formulas), or None. kpi may be new or replace the KPI of its id."""
+        """Why kpi's formula cannot be set in project: it does not parse, or it closes a cycle
+        with the other formulas; or None. kpi may be new or replace the KPI of its id.
+
+        Names the project does not have (yet) and units that do not agree are not refused: KPIs
+        are added one by one (a total before its breakdowns), so `check` reports those and a
+        recompute skips the formula until they are right."""
         return None
+
+    def is_builtin_factor(self, factor_id: str) -> bool:
+        """Whether esg-author's own factor library has a factor of this id."""
+        return False
 
     def formula_names(self, formula: str) -> tuple[frozenset[str], frozenset[str]]:
         """The KPI ids and the emission-factor ids a formula names."""
