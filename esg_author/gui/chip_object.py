@@ -44,6 +44,7 @@ _COLOURS = {  # background, border, text
 UNKNOWN_TOOLTIP = N_("{token}: the project has no such target")
 MALFORMED_TOOLTIP = N_("{token} is not a token")
 FOOTNOTE_TOOLTIP = N_("Footnote {label}")
+BLOCK_CAPTIONS = {"table": N_("KPI table"), "index": N_("Content index")}
 
 
 def default_chip_label(kind: str, target: str, year: int | None, _lang: str) -> tuple[str, str]:
@@ -97,8 +98,10 @@ class ChipObject(QPyTextObject):
         text = self.label(*chip)[0]
         if chip[0] == FOOTNOTE_CHIP:  # raised: as tall as the line's ascent, drawn at its top
             return QSizeF(metrics.horizontalAdvance(text) + 4, QFontMetricsF(doc.defaultFont()).ascent())
-        return QSizeF(metrics.horizontalAdvance(text) + 2 * _PADDING + 2,
-                      metrics.height() + (4 if chip[0] in BLOCK_KINDS else 0))
+        if chip[0] in BLOCK_KINDS:  # a card standing for the whole table or index
+            width = max(metrics.horizontalAdvance(text), metrics.horizontalAdvance(_(BLOCK_CAPTIONS[chip[0]])))
+            return QSizeF(max(width + 4 * _PADDING, min(doc.textWidth() * 0.6, 480.0)), 2 * metrics.height() + 12)
+        return QSizeF(metrics.horizontalAdvance(text) + 2 * _PADDING + 2, metrics.height())
 
     def drawObject(self, painter: QPainter, rect: QRectF, doc: QTextDocument, pos: int,
                    fmt: QTextFormat) -> None:
@@ -130,6 +133,15 @@ class ChipObject(QPyTextObject):
         painter.setPen(QPen(QColor(border), 1))
         painter.setBrush(QColor(background))
         painter.drawRoundedRect(box, 4, 4)
+        if kind in BLOCK_KINDS:
+            painter.setPen(QColor(ink if selected else "#6b6480"))
+            painter.drawText(QPointF(box.left() + 2 * _PADDING, box.top() + 4 + metrics.ascent()),
+                             _(BLOCK_CAPTIONS[kind]))
+            painter.setPen(QColor(ink))
+            painter.drawText(QPointF(box.left() + 2 * _PADDING, box.top() + 6 + metrics.height() + metrics.ascent()),
+                             text)
+            painter.restore()
+            return
         painter.setPen(QColor(ink))
         baseline = box.top() + (box.height() - metrics.height()) / 2 + metrics.ascent()
         painter.drawText(QPointF(box.left() + _PADDING - 1, baseline), text)

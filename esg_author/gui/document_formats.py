@@ -30,7 +30,6 @@ from PySide6.QtGui import (
     QTextFormat,
     QTextFrame,
     QTextFrameFormat,
-    QTextLength,
     QTextList,
     QTextTable,
     QTextTableFormat,
@@ -176,7 +175,7 @@ def base_char_format(role: str, heading_level: int = 0, frame_kind: str = "") ->
     fmt = QTextCharFormat()
     if heading_level:
         fmt.setFontWeight(QFont.Weight.Bold)
-        fmt.setProperty(QTextFormat.Property.FontSizeAdjustment, max(0, 4 - heading_level))
+        fmt.setProperty(QTextFormat.Property.FontSizeAdjustment, max(1, 5 - heading_level))
     elif role == ROLE_TITLE:
         fmt.setFontWeight(QFont.Weight.Bold)
     elif role == ROLE_FIGURE:
@@ -234,13 +233,13 @@ def table_format(columns: int) -> QTextTableFormat:
     fmt = QTextTableFormat()
     fmt.setBorderCollapse(True)
     fmt.setBorder(1)
+    fmt.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)  # not Qt's default 3-D outset
     fmt.setBorderBrush(QBrush(QColor("#b9c0c8")))
     fmt.setCellPadding(4)
     fmt.setCellSpacing(0)
     fmt.setHeaderRowCount(1)
     fmt.setTopMargin(6)
     fmt.setBottomMargin(8)
-    fmt.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
     fmt.setProperty(PROP_TABLE_ALIGNS, ",".join([""] * columns))
     return fmt
 

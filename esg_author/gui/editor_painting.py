@@ -45,7 +45,8 @@ def paint_frame_captions(painter: QPainter, document: QTextDocument) -> None:
             rect = layout.frameBoundingRect(child)
             if kind == FRAME_FOOTNOTE:
                 label = text_string(fmt, PROP_FOOTNOTE_LABEL)
-                box = QRectF(rect.left() - fmt.leftMargin(), rect.top() + fmt.topMargin(), fmt.leftMargin() - 4, 20)
+                # In the frame's left margin, right against its text.
+                box = QRectF(rect.left(), rect.top() + fmt.topMargin() + fmt.padding(), fmt.leftMargin() - 4, 20)
                 painter.drawText(box, Qt.AlignmentFlag.AlignRight, label)
             elif kind in FRAME_CAPTIONS:
                 painter.drawText(QPointF(rect.left() + fmt.leftMargin() + 2, rect.top() + fmt.topMargin() - 4),

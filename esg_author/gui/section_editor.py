@@ -65,6 +65,8 @@ logger = logging.getLogger(__name__)
 AssetData = Callable[[str], "bytes | None"]
 """Asset name → its bytes (None when the project has no such asset)."""
 
+READING_POINT_SIZE = 11.0
+"""Section text is read for long stretches: never smaller than this, whatever the UI font."""
 NO_FIND_FLAGS = QTextDocument.FindFlag(0)
 MISSING_IMAGE = N_("Image not in the project: {name}")
 RAW_TOOLTIP = N_("Markdown the editor shows as written")
@@ -140,6 +142,7 @@ class SectionEditor(QTextEdit):
         families = [f for f in _FONTS.get(lang, _FONTS["en"]) if f in available]
         if families:
             font.setFamilies(families)
+        font.setPointSizeF(max(font.pointSizeF(), READING_POINT_SIZE))
         self.document().setDefaultFont(font)
         self.refresh_chips()
 
