@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from esg_author.core.model import Kpi, Project
-from esg_author.core.model.validate import Vocabulary, install_vocabulary
+from esg_author.core.model.vocabulary import Vocabulary, install_vocabulary
 from esg_author.core.paths import templates_dir
 
 # The packages that know are imported on first use: importing this module must stay cheap,

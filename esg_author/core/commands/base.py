@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from esg_author.core.commands.changes import ChangeSet
 from esg_author.core.errors import InvalidValueError
 from esg_author.core.model import Project, SectionText
-from esg_author.core.model.validate import N_, Vocabulary, installed_vocabulary, link_problems, require
+from esg_author.core.model.validate import N_, link_problems, require
+from esg_author.core.model.vocabulary import Vocabulary, installed_vocabulary
 
 
 class Command(ABC):
