@@ -77,7 +77,7 @@ class AddKpi(Command):
     def apply(self, project: Project) -> None:
         if self.kpi.id in project.kpis:
             raise InvalidValueError("kpi.id", self.kpi.id, N_("is the id of another KPI"))
-        require(id_problems("kpi.id", self.kpi.id, formula_name=True))
+        require(id_problems("kpi.id", self.kpi.id))
         require(kpi_definition_problems(self.kpi, vocabulary()))
         require(localized_problems(f"kpi[{self.kpi.id}].name", self.kpi.name, single_line=True))
         require(parent_problems(project, self.kpi.id, self.kpi.parent_id))
@@ -391,12 +391,14 @@ class ChangeKpiId(Command):
 
     def apply(self, project: Project) -> None:
         kpi = project.kpi(self.old_id)
-        require(id_problems("kpi.id", self.new_id, formula_name=True))
+        require(id_problems("kpi.id", self.new_id))
         if self.new_id != self.old_id and self.new_id in project.kpis:
             raise InvalidValueError("kpi.id", self.new_id, N_("is the id of another KPI"))
         rename = vocabulary().rename_in_formula
         self._formulas = {other.id: other.formula for other in project.kpis.values() if other.formula.strip()
                           and rename(other.formula, "kpi", self.old_id, self.new_id) != other.formula}
+        if self._formulas:  # formulas will name it: "a-b" would read as a minus b there
+            require(id_problems("kpi.id", self.new_id, formula_name=True))
         self._rows = {table.id: list(table.rows) for table in project.tables.values() if self.old_id in table.rows}
         self._children = [other.id for other in project.kpis.values() if other.parent_id == self.old_id]
         self._index = list(project.kpis).index(self.old_id)

@@ -43,7 +43,10 @@ class SetReportMeta(Command):
     field_name: str
     value: object
     _old: object = None
-    description = "Edit report settings"
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return f"Set {self.field_name.replace('_', ' ')}"
 
     def apply(self, project: Project) -> None:
         if self.field_name not in META_FIELDS:

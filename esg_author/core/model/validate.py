@@ -526,7 +526,7 @@ def asset_name_problems(name: object, existing: Iterable[str]) -> Iterator[Probl
         return
     other = find_case_collision(str(name), existing)
     if other is not None:
-        yield _problem(f"asset[{name}]", name, N_("differs from the image {other!r} only by case; the two files would collide "
+        yield _problem(f"asset[{name}]", name, N_("differs from the image '{other}' only by case; the two files would collide "
                                                    "on Windows and macOS"), other=other)
 
 
