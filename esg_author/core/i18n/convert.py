@@ -36,9 +36,10 @@ from esg_author.core.i18n.catalogs import N_
 from esg_author.core.i18n.segments import PROTECTED_RE, retarget_assets
 from esg_author.core.i18n.translation_units import is_empty, text_fingerprint, unit_status
 from esg_author.core.model import GlossaryTerm, Project
+from esg_author.core.model.options import ZH_VARIANTS
 
 CHINESE = ("zh-Hant", "zh-Hans")
-VARIANTS = ("hk", "tw")
+VARIANTS = ZH_VARIANTS  # meta.options["zh_variant"], defined with every option in core/model/options.py
 DEFAULT_VARIANT = "hk"
 
 # (variant, from, to) → (phrase-level config, character-level config). The phrase-level "…p"
