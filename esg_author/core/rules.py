@@ -93,5 +93,6 @@ RULES: dict[str, Rule] = _rules(
     Rule("font.not-installed", "warning", N_("A font the template declares is not installed.")),
     Rule("font.unverified", "warning", N_("Font coverage could not be checked on this computer.")),
     Rule("render.weasyprint", "warning", N_("The PDF renderer reported a problem with the layout or styles.")),
+    Rule("render.resource", "error", N_("The PDF renderer could not use a resource (an image, a font, a stylesheet or a link target).")),
     Rule("render.fetch-refused", "error", N_("The template asked for a file outside its folder and the project's assets.")),
 )
