@@ -55,9 +55,9 @@ from esg_author.core.data.workbook_export import (
 from esg_author.core.data.xlsx_reader import XlsxCell, XlsxReader
 from esg_author.core.errors import EsgAuthorError, WorkbookError
 from esg_author.core.findings import CellTarget, Finding, Severity
-from esg_author.core.i18n.catalogs import N_
 from esg_author.core.model import Kpi, KpiValue, Project, Provenance
 from esg_author.core.model.tokens import MAX_ID_LENGTH, is_valid_id
+from esg_author.core.rules import N_  # not i18n.catalogs: i18n reads data (units), data must not read i18n
 
 logger = logging.getLogger(__name__)
 
