@@ -192,3 +192,16 @@ def test_check_rules_lists_the_registry_in_the_ui_language(lang: str, capsys: py
         assert yoy["summary"] != RULES["kpi.yoy"].summary and "按年" in yoy["summary"]
     assert main(["check", "--rules", "--ui-lang", lang]) == 0
     assert capsys.readouterr().out.splitlines()[0].split()[:2] == ["text.missing", "error"]
+
+
+def test_the_command_line_adds_its_hints_to_core_findings() -> None:
+    from esg_author.cli.hints import FINDING_HINTS, finding_line
+    from esg_author.core.findings import Finding, KpiTarget, Severity
+
+    assert set(FINDING_HINTS) <= set(RULES)
+    finding = Finding(Severity.ERROR, "kpi.derived", "{year}: the stored value {stored} differs", target=KpiTarget("a", 2024),
+                      params={"year": 2024, "stored": "1"})
+    assert finding_line(finding).endswith("[run `esg-author kpi recompute PROJECT --year 2024`]")
+    assert "esg-author" not in finding.text
+    plain = Finding(Severity.WARNING, "kpi.yoy", "rose", target=KpiTarget("a", 2024))
+    assert finding_line(plain) == plain.one_line()
