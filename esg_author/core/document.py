@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import esg_author.core.vocabulary  # noqa: F401 - opened projects are validated with units, formulas, frameworks
 from esg_author import __version__
 from esg_author.core.commands import UndoStack
 from esg_author.core.errors import EsgAuthorError, ExternalChangeError, ProjectFormatError, ProjectSaveError
