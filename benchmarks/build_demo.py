@@ -25,21 +25,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.results import write_section
 from esg_author.core.bundled import load_demo_project
 from esg_author.core.render.build import build_project
-from esg_author.core.render.edition import render_language
+from esg_author.core.render.edition import render_edition_pdf
 from esg_author.core.render.pdf import render_pdf
 from esg_author.core.render.template import load_template
 from esg_author.core.storage import save_project
 
 
 def time_language(project, lang: str, template) -> dict[str, float]:
-    html, _findings, seconds = render_language(project, lang, template, "pdf")
-    stylesheets = [template.folder / css for css in template.pdf_stylesheets]
-    pdf = render_pdf(html, template.folder, stylesheets, project.assets, lang)
+    pdf = render_edition_pdf(project, lang, template)
+    stylesheets = [template.file(css) for css in template.pdf_stylesheets]
     started = time.perf_counter()
-    render_pdf(html, template.folder, stylesheets, project.assets, lang)  # WeasyPrint alone
+    render_pdf(pdf.html, template.folder, stylesheets, project.assets, lang)  # WeasyPrint alone
     alone = time.perf_counter() - started
-    return {"context": seconds["context"], "jinja": seconds["jinja"], "layout": pdf.layout_seconds,
-            "write": pdf.write_seconds, "weasyprint_alone": alone, "pages": pdf.pages}
+    return {**pdf.seconds, "weasyprint_alone": alone, "pages": pdf.pages}
 
 
 def main() -> int:

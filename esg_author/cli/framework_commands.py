@@ -83,11 +83,6 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
 
 def _section_pages(project, lang: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    from esg_author.core.render.edition import render_language
-    from esg_author.core.render.pdf import render_pdf
-    from esg_author.core.render.template import load_template
+    from esg_author.core.render.edition import render_edition_pdf
 
-    template = load_template(project.meta.template)
-    html, _findings, _ = render_language(project, lang, template, "pdf")
-    stylesheets = [template.folder / css for css in template.pdf_stylesheets]
-    return render_pdf(html, template.folder, stylesheets, project.assets, lang).anchor_pages
+    return render_edition_pdf(project, lang).anchor_pages

@@ -151,4 +151,33 @@ def test_printed_index_locates_tables_like_the_index_command(small_project):
         printed = next(block["index"] for section in context.data["sections"] for block in section["blocks"]
                        if block["kind"] == "index")
         expected, _findings = build_index(project, "hkex-esg-2020", lang, numbers, table_locations(project))
+        references = [ref for group in printed["groups"] for row in group["rows"] for ref in row["references"]]
+        assert references
+        # The full edition links every reference and lets the template count its page.
+        assert all(ref.pop("href") == f"#{ref['anchor']}" and ref.pop("page") is None for ref in references)
         assert printed == expected
+
+
+def test_an_unsaved_project_is_built_from_memory(small_project, tmp_path):
+    from pypdf import PdfReader
+
+    from esg_author.core.model import SectionText
+
+    small_project.section("intro").texts["en"] = SectionText("About", "Words typed but never saved.")
+    out = tmp_path / "out"
+    with deadline(300):
+        result = build_project(small_project, out, ["en", "zh-Hant"], formats=("pdf",), parallel=True, name="draft")
+    assert result.failed == [], [build.error for build in result.failed]
+    assert sorted(p.name for p in out.iterdir()) == ["draft.en.pdf", "draft.zh-Hant.pdf"]
+    text = "".join(page.extract_text() for page in PdfReader(out / "draft.en.pdf").pages)
+    assert "Words typed but never saved." in text
+    en = result.languages[0]
+    assert en.lang == "en" and en.anchor_pages["sec-env"] >= 1 and en.pages >= en.anchor_pages["sec-env-data"]
+    assert not list(tmp_path.glob("*.esgproj"))
+
+
+def test_an_unsaved_project_needs_an_output_folder(small_project):
+    from esg_author.core.errors import RenderError
+
+    with pytest.raises(RenderError, match="needs an output folder"):
+        build_project(small_project, None, ["en"])

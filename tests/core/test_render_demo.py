@@ -1,11 +1,14 @@
-"""The built-in demo rendered for real: pages, fonts, TOC page numbers, bookmarks, HTML site.
+"""The built-in demo rendered for real: pages, fonts, TOC page numbers, bookmarks, HTML site, and a
+section previewed alone against the full edition.
 
 These tests render PDFs (a few seconds each); the build is shared by the module.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from pypdf import PdfReader
 
 from esg_author.core.findings import Severity
 from esg_author.core.render.build import build_project
+from esg_author.core.render.edition import render_section_pdf
 
 pytestmark = pytest.mark.slow
 
@@ -114,3 +118,37 @@ def test_html_site_per_language_with_switch(demo_build):
             assert (index.parent / src).exists(), src  # self-contained: every image is in the folder
         assert "project-asset:" not in html
     assert (out / "html" / "index.html").exists()
+
+
+def _flat(text: str) -> str:
+    """PDF text with its line breaks (and the hyphens added at them) undone."""
+    return re.sub(r"\s+", " ", re.sub(r"‐\n", "", text))
+
+
+def test_a_section_alone_prints_as_in_the_full_edition(demo_build, demo_project):
+    result, out = demo_build
+    build = next(b for b in result.languages if b.lang == "en")
+    full = PdfReader(out / "demo.en.pdf")
+    first_page = build.anchor_pages["sec-climate"]
+    render_section_pdf(demo_project, "climate", "en", page_map=build.anchor_pages)  # warm, as in the editor
+    started = time.perf_counter()
+    preview = render_section_pdf(demo_project, "climate", "en", page_map=build.anchor_pages)
+    seconds = time.perf_counter() - started
+    print(f"\nclimate alone: {preview.pages} pages in {seconds:.2f} s; full en edition: {build.pages} pages, "
+          f"layout {build.seconds['layout']:.2f} s + write {build.seconds['write']:.2f} s")
+    assert [f.one_line() for f in preview.findings if f.severity is Severity.ERROR] == []
+    assert preview.pages * 5 <= build.pages
+
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(preview.pdf)).pages]
+    full_text = _flat("".join(full.pages[i].extract_text() for i in range(first_page - 1, first_page - 1 + preview.pages + 1)))
+    preview_text = _flat("".join(pages))
+    heading = "6.1 Responding to Climate Change"
+    assert heading in preview_text and heading in full_text
+    # A reference to a section the preview does not print: same number, title and page as in print.
+    xref = re.compile(r"7\.2 HKEX ESG Reporting Code Content Index \(p\. (\d+)\)")
+    assert xref.search(preview_text) and xref.search(full_text)
+    assert xref.search(preview_text).group(1) == xref.search(full_text).group(1) == str(build.anchor_pages["sec-hkex-index"])
+    # Its first page carries the page number and running heads it has in the full edition.
+    assert re.search(rf"{re.escape('Lumora Financial Technology Holdings Limited')}\s+{first_page}\s*$", pages[0])
+    assert "6 Towards Low Carbon" in pages[0] and demo_project.meta.title["en"] in pages[0]
+    assert "6 Towards Low Carbon" in full.pages[first_page].extract_text()  # the same head on the next printed page

@@ -16,10 +16,10 @@ import esg_author.core.checks as checks_package
 from esg_author.core.checks.fonts import check_font_coverage, printed_characters
 from esg_author.core.checks.text import check_missing_text
 from esg_author.core.findings import Finding, Severity, TemplateTarget
+from esg_author.core.i18n.catalogs import N_
 from esg_author.core.model import Project
-from esg_author.core.render.edition import render_language
-from esg_author.core.render.pdf import render_pdf
-from esg_author.core.render.template import load_template
+from esg_author.core.render.edition import render_edition_pdf, render_language
+from esg_author.core.render.template import TemplateInfo, load_template
 
 ProgressCallback = Callable[[str, str], None]
 
@@ -32,21 +32,28 @@ def run_checks(project: Project, render: bool = True, progress: ProgressCallback
         findings.extend(module.check_project(project))
     template = load_template(project.meta.template)
     for lang in project.meta.languages:
-        html, context_findings, _ = render_language(project, lang, template, "pdf")
-        findings.extend(context_findings)
-        families = template.fonts.get(lang, ())
-        if families:
-            findings.extend(check_font_coverage(printed_characters(html), families, lang, template.name))
-        else:
-            findings.append(Finding(Severity.WARNING, "font.undeclared",
-                                    f"template {template.name!r} declares no fonts for {lang}", lang,
-                                    TemplateTarget(template.name, "manifest.toml")))
-        report(lang, "checked")
+
+        def check_fonts(html: str, lang: str = lang) -> None:
+            findings.extend(_font_findings(html, template, lang))
+            report(lang, "checked")
+
         if render:
-            stylesheets = [template.folder / css for css in template.pdf_stylesheets]
-            findings.extend(render_pdf(html, template.folder, stylesheets, project.assets, lang).findings)
+            # The fonts are checked on the HTML before WeasyPrint lays it out: one render for both.
+            findings.extend(render_edition_pdf(project, lang, template, on_html=check_fonts).findings)
             report(lang, "rendered")
+        else:
+            html, context_findings, _ = render_language(project, lang, template, "pdf")
+            findings.extend(context_findings)
+            check_fonts(html)
     return _unique(findings)
+
+
+def _font_findings(html: str, template: TemplateInfo, lang: str) -> list[Finding]:
+    families = template.fonts.get(lang, ())
+    if families:
+        return check_font_coverage(printed_characters(html), families, lang, template.name)
+    return [Finding(Severity.WARNING, "font.undeclared", N_("The template {template} declares no fonts for {language}"),
+                    lang, TemplateTarget(template.name, "manifest.toml"), {"template": template.name, "language": lang})]
 
 
 def rule_modules() -> list[ModuleType]:

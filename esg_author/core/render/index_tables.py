@@ -32,9 +32,10 @@ def build_index(project: Project, framework_id: str, lang: str, numbers: dict[st
     _ = translations(lang).gettext
     try:
         framework = default_registry().get(framework_id)
-    except UnknownFrameworkError as exc:
+    except UnknownFrameworkError:
         return ({"framework": framework_id, "title": framework_id, "groups": [], "statement": ""},
-                [Finding(Severity.ERROR, "index.framework", str(exc), lang, DisclosureTarget(framework_id))])
+                [Finding(Severity.ERROR, "index.framework", N_("The content index names a framework esg-author does not know: {framework}"),
+                         lang, DisclosureTarget(framework_id), {"framework": framework_id})])
     groups: list[dict[str, Any]] = []
     current_parent: object = object()
     for disclosure, row in index_rows(project, framework, lang, table_locations, printed=True):

@@ -38,13 +38,21 @@ class TemplateInfo:
     html_stylesheets: tuple[str, ...]
     html_assets: tuple[str, ...]
     fonts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lang → font families
+    # The PDF of one section alone (the editor's preview); "" when the manifest names none, and
+    # then the preview renders pdf_template with the preview context (docs/templates.md).
+    preview_template: str = ""
+
+    @property
+    def section_template(self) -> str:
+        """The Jinja file a one-section preview is rendered with."""
+        return self.preview_template or self.pdf_template
 
     def file(self, relative: str) -> Path:
         """A file of this template, resolved; TemplateError unless it lies inside the folder."""
         return confined_path(self.folder, relative, "file")
 
 
-MANIFEST_FILES = ("pdf_template", "html_template", "pdf_stylesheets", "html_stylesheets", "html_assets")
+MANIFEST_FILES = ("pdf_template", "html_template", "preview_template", "pdf_stylesheets", "html_stylesheets", "html_assets")
 
 
 def confined_path(folder: Path, relative: str, entry: str) -> Path:
@@ -81,6 +89,7 @@ def load_template(name: str, search_dir: Path | None = None) -> TemplateInfo:
             html_stylesheets=_strings(data.get("html_stylesheets", []), "html_stylesheets"),
             html_assets=_strings(data.get("html_assets", []), "html_assets"),
             fonts=fonts,
+            preview_template=_string(data["preview_template"], "preview_template") if "preview_template" in data else "",
         )
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError(manifest_path, f"invalid TOML: {exc}") from exc
@@ -88,7 +97,7 @@ def load_template(name: str, search_dir: Path | None = None) -> TemplateInfo:
         raise TemplateError(manifest_path, f"missing or invalid entry {exc}") from exc
     for entry in MANIFEST_FILES:
         value = getattr(info, entry)
-        for relative in (value,) if isinstance(value, str) else value:
+        for relative in ((value,) if value else ()) if isinstance(value, str) else value:
             if not confined_path(folder, relative, entry).is_file():
                 raise TemplateError(manifest_path, f"{entry} names {relative!r}, which is not in the template folder")
     return info
