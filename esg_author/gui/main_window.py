@@ -1,106 +1,211 @@
-"""The main window: open a project, browse its sections and read their text per language.
+"""The main window: the navigator of sections, the editor tabs, the docks around them, the
+status bar, menus and toolbars.
 
-A project opened here is a core.document.Document: read, then locked for editing until it is
-closed; unsaved changes are never dropped without asking. Every
-visible string goes through core.i18n.ui._ and is set in retranslate_ui, so Settings ▸ Interface
-language switches the UI language at run time; the report language (toolbar) is independent.
+The window composes the parts and wires them, all in _connect_signals: each part only states
+facts (project_changed, current_text_changed) or asks for something (add_requested,
+text_edited); the window runs every edit as a command through EditHistory, and every part
+redraws from the command's change set. DocumentController owns opening, saving, autosave and
+recovery; Prompts asks every question and shows every error. Every visible string goes through
+core.i18n.ui._ and is set again in retranslate_ui, so the interface language switches live; the
+report language (toolbar) is independent of it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QComboBox,
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
-    QPlainTextEdit,
-    QSplitter,
-    QToolBar,
+    QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
+from esg_author.core.commands import AddSection, MoveSection, RemoveSection, SetSectionText, SetSectionTitle, StackEvent, StackEventKind
 from esg_author.core.document import Document
-from esg_author.core.errors import EsgAuthorError
 from esg_author.core.i18n.catalogs import N_
-from esg_author.core.i18n.ui import UI_LANGUAGE_NAMES, UI_LANGUAGES, _, set_ui_language, ui_language
-from esg_author.core.model import LANGUAGE_NAMES, Project
-from esg_author.gui.outline_panel import OutlinePanel
+from esg_author.core.i18n.ui import _, set_ui_language
+from esg_author.core.model import LANGUAGE_NAMES, Project, Section, SectionText
+from esg_author.gui.about_dialog import AboutDialog
+from esg_author.gui.actions import WindowActions, app_icon
+from esg_author.gui.chip_labels import ChipLabels
+from esg_author.gui.dock_manager import DockManager
+from esg_author.gui.document_controller import DocumentController
+from esg_author.gui.edit_history import EditHistory, section_label
+from esg_author.gui.editor_tabs import EditorTabs, TabKey
+from esg_author.gui.find_bar import FindBar
+from esg_author.gui.navigator_model import NavigatorModel
+from esg_author.gui.navigator_panel import NavigatorPanel
+from esg_author.gui.prompts import Prompts
+from esg_author.gui.refcount_guard import guard_bool_refcount
+from esg_author.gui.section_editor import SectionEditor
+from esg_author.gui.settings_store import SettingsStore
+from esg_author.gui.start_page import StartPage
+from esg_author.gui.status_bar import EditorStatusBar, visible_characters
+
+guard_bool_refcount()  # before the first signal is emitted (see refcount_guard.py)
 
 QT_TRANSLATION_LOCALES = {"zh-Hant": "zh_TW", "zh-Hans": "zh_CN"}
 """Qt's own dialog texts (buttons of file dialogs, message boxes): Qt ships no zh_HK catalog."""
+NEW_SECTION_TITLE = N_("New section")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, settings: SettingsStore | None = None) -> None:
         super().__init__(parent)
-        self.document: Document | None = None
+        self.setObjectName("main-window")
+        self.icon = app_icon()
+        self.setWindowIcon(self.icon)
         self._qt_translator: QTranslator | None = None
-        self._status: tuple[str, dict[str, object]] = (N_("No project open"), {})
-        self.setWindowTitle("esg-author")
-        self.resize(1100, 720)
+        self.settings = settings or SettingsStore()
+        self.prompts = Prompts(self)
+        self.controller = DocumentController(self.prompts, self.settings, self)
+        self.history = EditHistory(self)
+        self.chip_labels = ChipLabels(lambda: self.project)
 
-        self.outline = OutlinePanel(self)
-        self.text_view = QPlainTextEdit(self)
-        self.text_view.setReadOnly(True)
-        splitter = QSplitter(self)
-        splitter.addWidget(self.outline)
-        splitter.addWidget(self.text_view)
-        splitter.setSizes([340, 760])
-        self.setCentralWidget(splitter)
+        self.window_actions = WindowActions(self)
+        self.navigator_model = NavigatorModel(self)
+        self.navigator = NavigatorPanel(self.navigator_model, self)
+        self.navigator.set_context_actions(self.window_actions.section_actions)
+        self.editor_tabs = EditorTabs(self.chip_labels, self.chip_labels.asset_data, self)
+        self.editor_tabs.set_history_actions(self.window_actions.undo, self.window_actions.redo)
+        self.find_bar = FindBar(self)
+        self.editor_hint = QLabel(self)
+        self.editor_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.editor_hint.setWordWrap(True)
+        self.editor_hint.setEnabled(False)
+        self.editor_stack = QStackedWidget(self)
+        self.editor_stack.addWidget(self.editor_hint)
+        self.editor_stack.addWidget(self.editor_tabs)
+        editor_area = QWidget(self)
+        layout = QVBoxLayout(editor_area)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.editor_stack, 1)
+        layout.addWidget(self.find_bar)
+        self.start_page = StartPage(self.icon, self)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.start_page)
+        self.pages.addWidget(editor_area)
+        self.setCentralWidget(self.pages)
+        self.docks = DockManager(self, self.window_actions.panels_menu)
+        self.navigator_dock = self.docks.add_dock("navigator", N_("Sections"), self.navigator)
 
-        self.language_box = QComboBox(self)
         self.language_label = QLabel(self)
         self.language_label.setContentsMargins(6, 0, 6, 0)
-        # A permanent label, not showMessage: Qt clears temporary messages whenever the mouse
-        # passes over a menu or toolbar item.
-        self.summary_label = QLabel(self)
-        self.summary_label.setContentsMargins(4, 0, 4, 0)
-        self.statusBar().addWidget(self.summary_label, 1)
-        self.open_action = QAction(self)
-        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.quit_action = QAction(self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.ui_language_group = QActionGroup(self)
-        self.ui_language_actions: dict[str, QAction] = {}
-        for lang in UI_LANGUAGES:
-            action = QAction(UI_LANGUAGE_NAMES[lang], self)  # a language's own name is never translated
-            action.setCheckable(True)
-            action.setData(lang)
-            self.ui_language_group.addAction(action)
-            self.ui_language_actions[lang] = action
-        self._build_menus()
-        self._connect_signals()
-        self.retranslate_ui()
+        self.language_box = QComboBox(self)
+        self.language_box.setObjectName("report-language")
+        self.window_actions.main_toolbar.addWidget(self.language_label)
+        self.window_actions.main_toolbar.addWidget(self.language_box)
+        self.status = EditorStatusBar(self)
+        self.setStatusBar(self.status)
 
-    def _build_menus(self) -> None:
-        self.file_menu = self.menuBar().addMenu("")
-        self.file_menu.addAction(self.open_action)
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(self.quit_action)
-        self.settings_menu = self.menuBar().addMenu("")
-        self.ui_language_menu = self.settings_menu.addMenu("")
-        self.ui_language_menu.addActions(list(self.ui_language_actions.values()))
-        self.toolbar = QToolBar(self)
-        self.toolbar.setObjectName("main-toolbar")
-        self.toolbar.addAction(self.open_action)
-        self.toolbar.addSeparator()
-        self.toolbar.addWidget(self.language_label)
-        self.toolbar.addWidget(self.language_box)
-        self.addToolBar(self.toolbar)
+        # The navigator's own actions act where the navigator has the focus: Delete or
+        # Ctrl+Shift+arrows in the text keep their meaning there.
+        for action in (self.window_actions.rename_section, self.window_actions.delete_section, self.window_actions.move_up,
+                       self.window_actions.move_down, self.window_actions.indent_section, self.window_actions.outdent_section):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.navigator.tree.addAction(action)
+
+        self.resize(1280, 800)
+        self.resizeDocks([self.navigator_dock], [360], Qt.Orientation.Horizontal)
+        self._restore_layout()
+        self._connect_signals()
+        self.start_page.set_recent(self.settings.recent_projects())
+        self.window_actions.set_recent(self.settings.recent_projects())
+        self.retranslate_ui()
+        self._update_everything()
+
+    # -- wiring: every connection between parts is made here ----------------------------------
 
     def _connect_signals(self) -> None:
-        self.open_action.triggered.connect(self._on_open_action_triggered)
-        self.quit_action.triggered.connect(self.close)
-        self.ui_language_group.triggered.connect(self._on_ui_language_triggered)
-        self.language_box.currentIndexChanged.connect(self._on_language_changed)
-        self.outline.section_selected.connect(self._show_section)
+        a = self.window_actions
+        a.new.triggered.connect(self._on_new)
+        a.open.triggered.connect(self._on_open)
+        a.recent_menu.triggered.connect(self._on_recent_triggered)
+        a.clear_recent.triggered.connect(self._on_clear_recent)
+        a.save.triggered.connect(self.controller.save)
+        a.save_as.triggered.connect(self.controller.save_as)
+        a.close_tab.triggered.connect(self.editor_tabs.close_current)
+        a.close_project.triggered.connect(self._on_close_project)
+        a.quit.triggered.connect(self.close)
+        a.undo.triggered.connect(self.undo)
+        a.redo.triggered.connect(self.redo)
+        a.cut.triggered.connect(lambda: self._edit_focused("cut", "cut"))
+        a.copy.triggered.connect(lambda: self._edit_focused("copy", ""))
+        a.paste.triggered.connect(lambda: self._edit_focused("paste", "paste"))
+        a.select_all.triggered.connect(lambda: self._edit_focused("selectAll", ""))
+        a.paste_plain.triggered.connect(lambda: self.editor_tabs.run_in_current("paste", SectionEditor.paste_plain_text))
+        a.find.triggered.connect(lambda: self._open_find_bar(with_replace=False))
+        a.replace.triggered.connect(lambda: self._open_find_bar(with_replace=True))
+        a.find_next.triggered.connect(lambda: self._find_again(backward=False))
+        a.find_previous.triggered.connect(lambda: self._find_again(backward=True))
+        formatting = {
+            a.bold: SectionEditor.toggle_bold, a.italic: SectionEditor.toggle_italic,
+            a.strikethrough: SectionEditor.toggle_strikethrough, a.heading: SectionEditor.toggle_heading,
+            a.bullet_list: SectionEditor.toggle_bullet_list, a.numbered_list: SectionEditor.toggle_numbered_list,
+            a.list_indent: SectionEditor.indent, a.list_outdent: SectionEditor.outdent,
+            a.insert_table: SectionEditor.insert_table, a.insert_footnote: SectionEditor.insert_footnote,
+        }
+        for action, edit in formatting.items():
+            action.triggered.connect(lambda _checked=False, edit=edit: self.editor_tabs.run_in_current("formatting", edit))
+        a.source_view.toggled.connect(self._on_source_view_toggled)
+        a.add_section.triggered.connect(lambda: self.navigator.request_add(as_child=False))
+        a.add_subsection.triggered.connect(lambda: self.navigator.request_add(as_child=True))
+        a.rename_section.triggered.connect(self.navigator.rename_current)
+        a.delete_section.triggered.connect(self.navigator.request_remove)
+        a.move_up.triggered.connect(self.navigator.request_move_up)
+        a.move_down.triggered.connect(self.navigator.request_move_down)
+        a.indent_section.triggered.connect(self.navigator.request_indent)
+        a.outdent_section.triggered.connect(self.navigator.request_outdent)
+        a.about.triggered.connect(self._on_about)
+        a.about_qt.triggered.connect(QApplication.aboutQt)
+        a.ui_language_group.triggered.connect(self._on_ui_language_triggered)
 
-    # -- public --------------------------------------------------------------------------
+        self.controller.document_opened.connect(self._on_document_opened)
+        self.controller.document_closed.connect(self._on_document_closed)
+        self.controller.state_changed.connect(self._update_everything)
+        self.controller.recent_changed.connect(self._on_recent_changed)
+        self.history.project_changed.connect(self._on_project_changed)
+        self.history.edit_failed.connect(self._on_edit_failed)
+
+        self.navigator.section_selected.connect(self._on_section_selected)
+        self.navigator.section_activated.connect(self._on_section_activated)
+        self.navigator.add_requested.connect(self._on_add_requested)
+        self.navigator.remove_requested.connect(self._on_remove_requested)
+        self.navigator.move_requested.connect(self._on_move_requested)
+        self.navigator_model.move_requested.connect(self._on_move_requested)
+        self.navigator_model.rename_requested.connect(self._on_rename_requested)
+        self.navigator.tree.selectionModel().currentRowChanged.connect(self._update_actions)
+
+        self.editor_tabs.text_edited.connect(self._on_text_edited)
+        self.editor_tabs.current_text_changed.connect(self._on_current_text_changed)
+        self.editor_tabs.chip_activated.connect(self._on_chip_activated)
+        self.find_bar.find_requested.connect(self._on_find_requested)
+        self.find_bar.replace_requested.connect(self._on_replace_requested)
+        self.find_bar.replace_all_requested.connect(self._on_replace_all_requested)
+        self.find_bar.closed.connect(self._on_find_bar_closed)
+        self.language_box.currentIndexChanged.connect(self._on_report_language_changed)
+
+        self.start_page.new_requested.connect(self._on_new)
+        self.start_page.open_requested.connect(self._on_open)
+        self.start_page.demo_requested.connect(self.controller.open_demo)
+        self.start_page.recent_requested.connect(self.open_project)
+        application = QGuiApplication.instance()
+        if isinstance(application, QGuiApplication):
+            application.applicationStateChanged.connect(self._on_application_state_changed)
+
+    # -- public ------------------------------------------------------------------------------
+
+    @property
+    def document(self) -> Document | None:
+        return self.controller.document
 
     @property
     def project(self) -> Project | None:
@@ -111,42 +216,27 @@ class MainWindow(QMainWindow):
         return None if self.document is None else self.document.path
 
     def open_project(self, path: Path) -> bool:
-        """Open and lock a project; errors are shown once, here, and change nothing.
-
-        Opening the project this window already has open reloads it from disk. Either replaces
-        the project shown, so unsaved changes are saved or dropped only when the user says so.
-        """
-        if not self._may_replace_document():
-            return False
-        document = self.document
-        try:
-            if document is not None and self._is_open_here(path):
-                # Reloading keeps this window's lock, so no other editor can slip in between
-                # releasing it and taking it again.
-                document.reload()
-            else:
-                document = Document.open(path)  # read, then lock: a bad file leaves no lock
-                self._close_document()
-                self.document = document
-        except EsgAuthorError as exc:
-            QMessageBox.critical(self, _("Cannot open project"), str(exc))
-            return False
-        project = document.project
-        self.language_box.blockSignals(True)
-        self.language_box.clear()
-        for lang in project.meta.languages:
-            self.language_box.addItem(LANGUAGE_NAMES.get(lang, lang), lang)
-        self.language_box.blockSignals(False)
-        self.outline.show_project(project, self.current_language())
-        company = project.meta.company.get(self.current_language(), path.stem)
-        self.setWindowTitle(f"{path.name} — {company} — esg-author")
-        self._show_status(N_("Sections: {sections} · KPIs: {kpis} · KPI tables: {tables}"),
-                          sections=len(project.sections), kpis=len(project.kpis), tables=len(project.tables))
-        return True
+        """Open a project (recovery copy, lock and error dialogs included); False: nothing changed."""
+        opened = self.controller.open_project(Path(path))
+        if not opened and not Path(path).exists():
+            self.settings.remove_recent_project(Path(path))
+            self._on_recent_changed()
+        return opened
 
     def current_language(self) -> str:
-        """The report language shown in the outline and text view (not the UI language)."""
+        """The report language shown in the navigator and opened in the editor (not the UI language)."""
         return str(self.language_box.currentData() or "en")
+
+    def open_section(self, section_id: str, lang: str | None = None, focus: bool = True) -> SectionEditor | None:
+        """Show a section's text for writing (its tab, pinned), selected in the navigator."""
+        self.navigator.select_section(section_id)
+        return self.editor_tabs.open_section(section_id, lang or self.current_language(), pin=True, focus=focus)
+
+    def undo(self) -> None:
+        self._step_history(self.history.undo_target(), self.history.undo)
+
+    def redo(self) -> None:
+        self._step_history(self.history.redo_target(), self.history.redo)
 
     def change_ui_language(self, lang: str) -> None:
         """Switch menus, labels and messages (ours and Qt's own dialogs) to another UI language."""
@@ -156,56 +246,371 @@ class MainWindow(QMainWindow):
 
     def retranslate_ui(self) -> None:
         """Set every visible string from the catalogs of the current UI language."""
-        self.file_menu.setTitle(_("&File"))
-        self.open_action.setText(_("&Open…"))
-        self.open_action.setIconText(_("Open"))  # the toolbar button: no mnemonic, no ellipsis
-        self.open_action.setStatusTip(_("Open an esg-author project"))
-        self.quit_action.setText(_("&Quit"))
-        self.settings_menu.setTitle(_("&Settings"))
-        self.ui_language_menu.setTitle(_("Interface &language"))
-        self.ui_language_actions[ui_language()].setChecked(True)
-        self.toolbar.setWindowTitle(_("Main toolbar"))
+        self.window_actions.retranslate_ui()
+        self.docks.retranslate_ui()
+        self.navigator.retranslate_ui()
+        self.editor_tabs.retranslate_ui()
+        self.find_bar.retranslate_ui()
+        self.start_page.retranslate_ui()
+        self.status.retranslate_ui()
         self.language_label.setText(_("Report language:"))
         self.language_box.setToolTip(_("The language of the report text shown here; the interface language is set in Settings"))
-        self.text_view.setPlaceholderText(_("Open a project (File ▸ Open…) to see its sections."))
-        message, values = self._status
-        self.summary_label.setText(_(message).format(**values))
+        self.editor_hint.setText(_("Select a section in the navigator to write in it."))
+        self.navigator_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.navigator_model.columnCount() - 1)
+        self._update_everything()
 
-    # -- slots ---------------------------------------------------------------------------
+    # -- the document ------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_document_opened(self, document: Document) -> None:
+        project = document.project
+        self.history.attach(document.stack)
+        self.language_box.blockSignals(True)
+        self.language_box.clear()
+        for lang in project.meta.languages:
+            self.language_box.addItem(LANGUAGE_NAMES.get(lang, lang), lang)
+        self.language_box.blockSignals(False)
+        lang = self.current_language()
+        self.history.label_language = lang
+        self.navigator_model.set_project(project, lang)
+        self.navigator.show_languages(project.meta.languages)
+        self.navigator.set_read_only(document.read_only)
+        self.editor_tabs.set_project(project)
+        self.editor_tabs.set_read_only(document.read_only)
+        self.pages.setCurrentIndex(1)
+        self.find_bar.close_bar()
+        first = next((section.id for section in project.sections if section.parent_id is None), None)
+        if first is not None:
+            self.navigator.select_section(first)
+            self.editor_tabs.open_section(first, lang)
+        self.status.show_summary(N_("Sections: {sections} · KPIs: {kpis} · KPI tables: {tables}"),
+                                 sections=len(project.sections), kpis=len(project.kpis), tables=len(project.tables))
+        self._update_everything()
 
     @Slot()
-    def _on_open_action_triggered(self) -> None:
-        name, _selected_filter = QFileDialog.getOpenFileName(
-            self, _("Open project"), "", _("esg-author projects ({patterns})").format(patterns="*.esgproj"))
-        if name:
-            self.open_project(Path(name))
+    def _on_document_closed(self) -> None:
+        self.history.attach(None)
+        self.navigator_model.set_project(None, self.current_language())
+        self.editor_tabs.set_project(None)
+        self.language_box.clear()
+        self.pages.setCurrentIndex(0)
+        self.status.show_summary(N_("No project open"))
+        self._update_everything()
+
+    @Slot(object)
+    def _on_project_changed(self, event: StackEvent) -> None:
+        self.navigator_model.apply_changes(event.changes)
+        self.editor_tabs.apply_changes(event.changes)
+        if event.changes.meta & {"languages"} and self.project is not None:
+            self.navigator.show_languages(self.project.meta.languages)
+        self._update_everything()
+
+    @Slot(object)
+    def _on_edit_failed(self, error: Exception) -> None:
+        self.prompts.show_error(_("Cannot make this change"), error)
+
+    # -- edits -------------------------------------------------------------------------------
+
+    @Slot(str, str, str, str)
+    def _on_text_edited(self, section_id: str, lang: str, markdown: str, how: str) -> None:
+        if not self.history.execute(SetSectionText(section_id, lang, body=markdown), how):
+            self.editor_tabs.sync_from_project((section_id, lang))
+
+    @Slot(str, str)
+    def _on_rename_requested(self, section_id: str, title: str) -> None:
+        self.history.execute(SetSectionTitle(section_id, self.current_language(), title=title), "rename")
+
+    @Slot(object, object)
+    def _on_add_requested(self, parent_id: str | None, index: int | None) -> None:
+        project = self.project
+        if project is None or self.document is None or self.document.read_only:
+            return
+        section = Section(_new_section_id(project), parent_id,
+                          texts={self.current_language(): SectionText(title=_(NEW_SECTION_TITLE))})
+        if self.history.execute(AddSection(section, index), "add"):
+            self.navigator.select_section(section.id)
+            self.editor_tabs.open_section(section.id, self.current_language(), pin=True)
+            self.navigator.rename_current()  # a new section is named first, as in a file manager
+
+    @Slot(str)
+    def _on_remove_requested(self, section_id: str) -> None:
+        project = self.project
+        if project is None or self.navigator.tree.state() == QAbstractItemView.State.EditingState:
+            return
+        subsections = len(project.subtree_ids(section_id)) - 1
+        if self.prompts.confirm_delete_section(section_label(project, section_id, self.current_language()), subsections):
+            self.history.execute(RemoveSection(section_id), "remove")
+
+    @Slot(str, object, object)
+    def _on_move_requested(self, section_id: str, parent_id: str | None, index: int | None) -> None:
+        self.history.execute(MoveSection(section_id, parent_id, index), "move")
+
+    def _step_history(self, target: tuple[str, str | None] | None, step: object) -> None:
+        """Undo or redo, showing where: the section selected, its tab open, the cursor at the change."""
+        if target is not None and target[1] is not None and self.project is not None and self.project.has_section(target[0]):
+            self.open_section(target[0], target[1], focus=False)  # before: the tab sees the text change
+        event: StackEvent | None = step()  # type: ignore[operator]
+        if event is None or self.project is None:
+            return
+        project = self.project
+        shown: str | None = None
+        if target is not None and project.has_section(target[0]):
+            shown = target[0]
+        for tree_step in event.changes.tree:
+            if project.has_section(tree_step.section_id):
+                shown = tree_step.section_id
+            elif shown is None:
+                shown = tree_step.old_parent if tree_step.old_parent and project.has_section(tree_step.old_parent) else None
+        if shown is not None:
+            self.navigator.select_section(shown)
+            lang = target[1] if target is not None and target[1] is not None else self.current_language()
+            editor = self.editor_tabs.open_section(shown, lang, pin=event.kind in (StackEventKind.UNDONE, StackEventKind.REDONE))
+            if editor is not None and target is not None and target[1] is not None:
+                editor.setFocus()
+
+    # -- navigator and tabs ------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_section_selected(self, section_id: str) -> None:
+        self.editor_tabs.open_section(section_id, self.current_language())
+
+    @Slot(str)
+    def _on_section_activated(self, section_id: str) -> None:
+        self.editor_tabs.open_section(section_id, self.current_language(), pin=True, focus=True)
+
+    @Slot(object)
+    def _on_current_text_changed(self, key: TabKey | None) -> None:
+        if key is not None:
+            self.navigator.select_section(key[0])
+        editor = self.editor_tabs.current_editor()
+        self.window_actions.source_view.blockSignals(True)
+        self.window_actions.source_view.setChecked(editor is not None and editor.is_source_mode())
+        self.window_actions.source_view.blockSignals(False)
+        self.editor_stack.setCurrentIndex(1 if self.editor_tabs.count() else 0)
+        self._update_everything()
+
+    @Slot(int)
+    def _on_report_language_changed(self, _index: int) -> None:
+        lang = self.current_language()
+        self.history.label_language = lang
+        self.navigator_model.set_language(lang)
+        key = self.editor_tabs.current_key()
+        if key is not None and key[1] != lang:
+            self.editor_tabs.open_section(key[0], lang, pin=self.editor_tabs.is_pinned(key))
+        self._update_everything()
+
+    @Slot(str, str, object)
+    def _on_chip_activated(self, kind: str, target: str, _year: object) -> None:
+        if kind == "ref" and self.project is not None and self.project.has_section(target):
+            key = self.editor_tabs.current_key()
+            self.open_section(target, key[1] if key else None)
+
+    @Slot(bool)
+    def _on_source_view_toggled(self, on: bool) -> None:
+        editor = self.editor_tabs.current_editor()
+        if editor is not None:
+            editor.set_source_mode(on)
+
+    def _edit_focused(self, method: str, how: str) -> None:
+        """Cut, copy, paste, select all: for whichever text field has the focus."""
+        widget = QApplication.focusWidget()
+        slot = getattr(widget, method, None)
+        if widget is None or not callable(slot):
+            return
+        if how and self.editor_tabs.isAncestorOf(widget):
+            self.editor_tabs.run_in_current(how, lambda _editor: slot())
+        else:
+            slot()
+
+    # -- find and replace --------------------------------------------------------------------
+
+    def _open_find_bar(self, with_replace: bool) -> None:
+        editor = self.editor_tabs.current_editor()
+        selected = editor.textCursor().selectedText() if editor is not None else ""
+        self.find_bar.open_bar(with_replace, selected)
+
+    def _find_again(self, backward: bool) -> None:
+        text = self.find_bar.find_field.text()
+        if not text:
+            self._open_find_bar(with_replace=False)
+            return
+        self._on_find_requested(text, self.find_bar.match_case.isChecked(), backward)
+
+    @Slot(str, bool, bool)
+    def _on_find_requested(self, text: str, match_case: bool, backward: bool) -> None:
+        editor = self.editor_tabs.current_editor()
+        if editor is None or not text:
+            return
+        if editor.find(text, _find_flags(match_case, backward)):
+            self.find_bar.show_result("")
+        else:
+            self.find_bar.show_result(N_("No match"))
+
+    @Slot(str, str, bool)
+    def _on_replace_requested(self, text: str, replacement: str, match_case: bool) -> None:
+        editor = self.editor_tabs.current_editor()
+        if editor is None or not text:
+            return
+        selected = editor.textCursor().selectedText()
+        if selected == text or (not match_case and selected.casefold() == text.casefold()):
+            self.editor_tabs.run_in_current("replace", lambda e: e.textCursor().insertText(replacement))
+        self._on_find_requested(text, match_case, False)
+
+    @Slot(str, str, bool)
+    def _on_replace_all_requested(self, text: str, replacement: str, match_case: bool) -> None:
+        count = self.editor_tabs.run_in_current("replace", lambda e: e.replace_all(text, replacement, _find_flags(match_case, False)))
+        self.find_bar.show_result(N_("{count} replaced"), count=int(count or 0))
+
+    @Slot()
+    def _on_find_bar_closed(self) -> None:
+        editor = self.editor_tabs.current_editor()
+        if editor is not None:
+            editor.setFocus()
+
+    # -- files -------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_new(self) -> None:
+        self.controller.new_project(self)
+
+    @Slot()
+    def _on_open(self) -> None:
+        folder = self.project_path.parent if self.project_path is not None else None
+        path = self.prompts.choose_project_to_open(folder)
+        if path is not None:
+            self.open_project(path)
+
+    @Slot(QAction)
+    def _on_recent_triggered(self, action: QAction) -> None:
+        if action.data():
+            self.open_project(Path(str(action.data())))
+
+    @Slot()
+    def _on_clear_recent(self) -> None:
+        self.settings.clear_recent_projects()
+        self._on_recent_changed()
+
+    @Slot()
+    def _on_recent_changed(self) -> None:
+        recent = self.settings.recent_projects()
+        self.window_actions.set_recent(recent)
+        self.start_page.set_recent(recent)
+        self.start_page.retranslate_ui()
+
+    @Slot()
+    def _on_close_project(self) -> None:
+        self.controller.close_document(forget=True)
+
+    @Slot()
+    def _on_about(self) -> None:
+        AboutDialog(self.icon, self).exec()
 
     @Slot(QAction)
     def _on_ui_language_triggered(self, action: QAction) -> None:
-        self.change_ui_language(str(action.data()))
+        lang = str(action.data())
+        self.change_ui_language(lang)
+        self.settings.set_ui_language(lang)
 
-    @Slot(int)
-    def _on_language_changed(self, _index: int) -> None:
-        self.outline.show_project(self.project, self.current_language())
-
-    @Slot(str)
-    def _show_section(self, section_id: str) -> None:
-        if self.project is None:
-            return
-        text = self.project.section(section_id).text(self.current_language())
-        self.text_view.setPlainText(text.body)
+    @Slot(Qt.ApplicationState)
+    def _on_application_state_changed(self, state: Qt.ApplicationState) -> None:
+        if state == Qt.ApplicationState.ApplicationActive and self.isActiveWindow():
+            self.controller.check_disk()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._may_replace_document():
+        if not self.controller.close_document(forget=False):
             event.ignore()
             return
-        self._close_document()
+        self.settings.save_window_layout(self.saveGeometry(), self.saveState(SettingsStore.window_state_version()))
+        self.settings.sync()
         super().closeEvent(event)
 
-    def _show_status(self, message: str, **values: object) -> None:
-        """Show a status-bar summary and remember it untranslated, so retranslate_ui can redo it."""
-        self._status = (message, values)
-        self.summary_label.setText(_(message).format(**values))
+    # -- redrawing ---------------------------------------------------------------------------
+
+    def _update_everything(self) -> None:
+        self._update_title()
+        self._update_status()
+        self._update_actions()
+
+    def _update_title(self) -> None:
+        document = self.document
+        if document is None:
+            self.setWindowTitle("esg-author")
+            self.setWindowModified(False)
+            return
+        company = document.project.meta.company.get(self.current_language()) or next(iter(document.project.meta.company.values()), "")
+        name = self.controller.display_name()
+        if document.read_only:
+            name = _("{name} (read-only)").format(name=name)
+        self.setWindowTitle(" — ".join(part for part in (f"{name}[*]", company, "esg-author") if part))
+        self.setWindowModified(document.is_dirty)
+
+    def _update_status(self) -> None:
+        document, project = self.document, self.project
+        key = self.editor_tabs.current_key()
+        if project is not None and key is not None and project.has_section(key[0]):
+            section = project.section(key[0])
+            counts = {lang: visible_characters(section.text(lang).body) for lang in project.meta.languages}
+            self.status.show_section(section_label(project, key[0], key[1]), counts)
+        else:
+            self.status.show_section(None, {})
+        controller = self.controller
+        if document is None:
+            self.status.show_save_state("none")
+        elif document.read_only:
+            self.status.show_save_state("read_only")
+        elif document.is_dirty:
+            if controller.autosave_problem:
+                self.status.show_save_state("autosave_failed", reason=controller.autosave_problem)
+            elif controller.autosaved_at is not None:
+                self.status.show_save_state("autosaved", time=controller.autosaved_at)
+            else:
+                self.status.show_save_state("modified")
+        elif controller.saved_at is not None:
+            self.status.show_save_state("saved_at", time=controller.saved_at)
+        else:
+            self.status.show_save_state("saved")
+
+    def _update_actions(self) -> None:
+        a = self.window_actions
+        document = self.document
+        has_document = document is not None
+        writable = has_document and not document.read_only  # type: ignore[union-attr]
+        editor = self.editor_tabs.current_editor()
+        a.save.setEnabled(has_document)
+        a.save_as.setEnabled(has_document)
+        a.close_project.setEnabled(has_document)
+        a.close_tab.setEnabled(editor is not None)
+        a.undo.setEnabled(self.history.can_undo)
+        a.redo.setEnabled(self.history.can_redo)
+        a.undo.setText(self.history.undo_text())
+        a.redo.setText(self.history.redo_text())
+        a.undo.setToolTip(self.history.undo_text().replace("&&", "\0").replace("&", "").replace("\0", "&"))
+        a.redo.setToolTip(self.history.redo_text().replace("&&", "\0").replace("&", "").replace("\0", "&"))
+        for action in [*a.format_actions, a.paste_plain]:
+            action.setEnabled(editor is not None and writable)
+        for action in (a.find, a.replace, a.find_next, a.find_previous):
+            action.setEnabled(editor is not None)
+        a.replace.setEnabled(editor is not None and writable)
+        has_section = self.navigator.current_section_id() is not None
+        a.add_section.setEnabled(writable)
+        a.add_subsection.setEnabled(writable and has_section)
+        a.rename_section.setEnabled(writable and has_section)
+        a.delete_section.setEnabled(writable and has_section)
+        moves = self.navigator.can_move()
+        a.move_up.setEnabled(writable and moves["up"])
+        a.move_down.setEnabled(writable and moves["down"])
+        a.indent_section.setEnabled(writable and moves["indent"])
+        a.outdent_section.setEnabled(writable and moves["outdent"])
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.window_geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state, SettingsStore.window_state_version())
 
     def _install_qt_translations(self, lang: str) -> None:
         app = QCoreApplication.instance()
@@ -223,39 +628,19 @@ class MainWindow(QMainWindow):
             app.installTranslator(translator)
             self._qt_translator = translator
 
-    def _is_open_here(self, path: Path) -> bool:
-        if self.project_path is None:
-            return False
-        try:
-            return Path(self.project_path).samefile(path)
-        except OSError:
-            return Path(self.project_path).resolve() == Path(path).resolve()
 
-    def _may_replace_document(self) -> bool:
-        """Whether the open document may be closed or reloaded: it has no unsaved changes, or
-        the user saved them, or chose to discard them."""
-        document = self.document
-        if document is None or not document.is_dirty:
-            return True
-        buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
-        if document.path is not None:
-            buttons |= QMessageBox.StandardButton.Save
-        name = document.path.name if document.path is not None else _("Untitled project")
-        answer = QMessageBox.question(
-            self, _("Unsaved changes"), _("{name} has changes that are not saved. Save them first?").format(name=name),
-            buttons, QMessageBox.StandardButton.Cancel)
-        if answer == QMessageBox.StandardButton.Discard:
-            return True
-        if answer != QMessageBox.StandardButton.Save:
-            return False
-        try:
-            document.save()  # refuses to replace a file changed on disk (ExternalChangeError)
-        except EsgAuthorError as exc:
-            QMessageBox.critical(self, _("Cannot save project"), str(exc))
-            return False
-        return True
+def _new_section_id(project: Project) -> str:
+    number = 1
+    while project.has_section(f"section-{number}"):
+        number += 1
+    return f"section-{number}"
 
-    def _close_document(self) -> None:
-        if self.document is not None:
-            self.document.close()
-            self.document = None
+
+def _find_flags(match_case: bool, backward: bool) -> QTextDocument.FindFlag:
+    flags = QTextDocument.FindFlag(0)
+    if match_case:
+        flags |= QTextDocument.FindFlag.FindCaseSensitively
+    if backward:
+        flags |= QTextDocument.FindFlag.FindBackward
+    return flags
+

@@ -1,0 +1,97 @@
+"""The status bar: the section being written, its length in each language, and whether the
+project is saved (or read-only, or only autosaved)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, QLocale
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from esg_author.core.i18n.catalogs import N_
+from esg_author.core.i18n.ui import _
+from esg_author.core.model import LANGUAGE_NAMES
+from esg_author.gui.navigator_model import LANGUAGE_TAGS
+from esg_author.gui.prompts import ui_locale
+
+_TOKEN = re.compile(r"\[\[[^\]\n]*\]\]")
+_MARKUP = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s|>\s?|[-*+]\s|\d+[.)]\s|:::.*$|\|)|[*_`~|\\]|\[\^[^\]]*\]|!?\[|\]\([^)]*\)|\s")
+
+SAVE_STATES = {
+    "none": "",
+    "saved": N_("Saved"),
+    "saved_at": N_("Saved at {time}"),
+    "modified": N_("Unsaved changes"),
+    "autosaved": N_("Unsaved changes · recovery copy at {time}"),
+    "read_only": N_("Read-only"),
+    "autosave_failed": N_("Unsaved changes · no recovery copy: {reason}"),
+}
+
+
+def visible_characters(markdown: str) -> int:
+    """How many characters a reader sees, without spaces: Markdown marks are not counted and a
+    token ([[kpi:…]], a chip in the editor) counts as one, as the chip does."""
+    tokens = len(_TOKEN.findall(markdown))
+    return len(_MARKUP.sub("", _TOKEN.sub("", markdown))) + tokens
+
+
+class EditorStatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("status-bar")
+        # Permanent labels, not showMessage: Qt clears temporary messages whenever the mouse
+        # passes over a menu or toolbar item.
+        self.section_label = QLabel(self)
+        self.characters_label = QLabel(self)
+        self.save_label = QLabel(self)
+        for label in (self.section_label, self.characters_label, self.save_label):
+            label.setContentsMargins(6, 0, 6, 0)
+        self.addWidget(self.section_label, 1)
+        self.addPermanentWidget(self.characters_label)
+        self.addPermanentWidget(self.save_label)
+        self._summary: tuple[str, dict[str, object]] = (N_("No project open"), {})
+        self._section: str | None = None
+        self._counts: dict[str, int] = {}
+        self._save: tuple[str, dict[str, object]] = ("none", {})
+
+    def show_summary(self, message: str, **values: object) -> None:
+        """Shown where the section is when no section is open (a msgid and its values)."""
+        self._summary = (message, values)
+        self._refresh()
+
+    def show_section(self, label: str | None, counts: dict[str, int]) -> None:
+        """The section in front ("2.1 Board statement") and its characters per language."""
+        self._section, self._counts = label, dict(counts)
+        self._refresh()
+
+    def show_save_state(self, state: str, **values: object) -> None:
+        """A key of SAVE_STATES and its values (a time is a datetime)."""
+        self._save = (state, values)
+        self._refresh()
+
+    def retranslate_ui(self) -> None:
+        self.characters_label.setToolTip(_("Characters per language in this section, without spaces and Markdown marks"))
+        self._refresh()
+
+    def _refresh(self) -> None:
+        if self._section:
+            self.section_label.setText(self._section)
+        else:
+            message, values = self._summary
+            self.section_label.setText(_(message).format(**values))
+        locale = ui_locale()
+        self.characters_label.setText(" · ".join(
+            _("{language} {count}").format(language=LANGUAGE_TAGS.get(lang, lang), count=locale.toString(count))
+            for lang, count in self._counts.items()))
+        self.characters_label.setAccessibleName(", ".join(
+            f"{LANGUAGE_NAMES.get(lang, lang)} {count}" for lang, count in self._counts.items()))
+        state, values = self._save
+        shown = {key: _clock_time(value) if isinstance(value, datetime) else value for key, value in values.items()}
+        self.save_label.setText(_(SAVE_STATES[state]).format(**shown) if SAVE_STATES[state] else "")
+
+
+def _clock_time(moment: datetime) -> str:
+    """The time of day as the interface language writes it (12:03, 下午12:03)."""
+    local = QDateTime.fromSecsSinceEpoch(int(moment.timestamp())).toLocalTime()
+    return ui_locale().toString(local.time(), QLocale.FormatType.ShortFormat)
