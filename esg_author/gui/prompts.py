@@ -198,9 +198,11 @@ def ui_locale() -> QLocale:
 
 
 def format_time(moment: datetime) -> str:
-    """A moment as the interface language writes a short date and time, in local time."""
+    """A moment in local time as the interface language writes it: the date in full (no two-digit
+    years that read either way round), then the time."""
     local = QDateTime.fromSecsSinceEpoch(int(moment.timestamp())).toLocalTime()
-    return ui_locale().toString(local, QLocale.FormatType.ShortFormat)
+    locale = ui_locale()
+    return f"{locale.toString(local.date(), QLocale.FormatType.LongFormat)} {locale.toString(local.time(), QLocale.FormatType.ShortFormat)}"
 
 
 def parse_utc(text: object) -> datetime | None:
