@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator, Slot
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTimer, QTranslator, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,6 +54,7 @@ guard_bool_refcount()  # before the first signal is emitted (see refcount_guard.
 QT_TRANSLATION_LOCALES = {"zh-Hant": "zh_TW", "zh-Hans": "zh_CN"}
 """Qt's own dialog texts (buttons of file dialogs, message boxes): Qt ships no zh_HK catalog."""
 NEW_SECTION_TITLE = N_("New section")
+STATUS_DELAY_MS = 150
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.icon = app_icon()
         self.setWindowIcon(self.icon)
         self._qt_translator: QTranslator | None = None
+        self._character_counts: dict[tuple[str, str], tuple[str, int]] = {}
         self.settings = settings or SettingsStore()
         self.prompts = Prompts(self)
         self.controller = DocumentController(self.prompts, self.settings, self)
@@ -105,6 +107,11 @@ class MainWindow(QMainWindow):
         self.window_actions.main_toolbar.addWidget(self.language_box)
         self.status = EditorStatusBar(self)
         self.setStatusBar(self.status)
+        # While typing, the section's character counts follow a few times a second rather than
+        # with every key: the key's own repaint comes first.
+        self.status_timer = QTimer(self)
+        self.status_timer.setSingleShot(True)
+        self.status_timer.setInterval(STATUS_DELAY_MS)
 
         # The navigator's own actions act where the navigator has the focus: Delete or
         # Ctrl+Shift+arrows in the text keep their meaning there.
@@ -171,6 +178,7 @@ class MainWindow(QMainWindow):
         self.controller.document_opened.connect(self._on_document_opened)
         self.controller.document_closed.connect(self._on_document_closed)
         self.controller.state_changed.connect(self._update_everything)
+        self.status_timer.timeout.connect(self._update_section_status)
         self.controller.recent_changed.connect(self._on_recent_changed)
         self.history.project_changed.connect(self._on_project_changed)
         self.history.edit_failed.connect(self._on_edit_failed)
@@ -303,7 +311,14 @@ class MainWindow(QMainWindow):
         self.editor_tabs.apply_changes(event.changes)
         if event.changes.meta & {"languages"} and self.project is not None:
             self.navigator.show_languages(self.project.meta.languages)
-        self._update_everything()
+        self._update_title()
+        self._update_actions()
+        self._update_save_state()
+        if event.kind in (StackEventKind.EXECUTED, StackEventKind.MERGED) and not event.changes.tree:
+            if not self.status_timer.isActive():
+                self.status_timer.start()
+        else:
+            self._update_section_status()
 
     @Slot(object)
     def _on_edit_failed(self, error: Exception) -> None:
@@ -541,19 +556,28 @@ class MainWindow(QMainWindow):
         name = self.controller.display_name()
         if document.read_only:
             name = _("{name} (read-only)").format(name=name)
-        self.setWindowTitle(" — ".join(part for part in (f"{name}[*]", company, "esg-author") if part))
-        self.setWindowModified(document.is_dirty)
+        title = " — ".join(part for part in (f"{name}[*]", company, "esg-author") if part)
+        if title != self.windowTitle():  # a title change is a round trip to the window system
+            self.setWindowTitle(title)
+        if document.is_dirty != self.isWindowModified():
+            self.setWindowModified(document.is_dirty)
 
     def _update_status(self) -> None:
-        document, project = self.document, self.project
+        self._update_section_status()
+        self._update_save_state()
+
+    def _update_section_status(self) -> None:
+        project = self.project
         key = self.editor_tabs.current_key()
         if project is not None and key is not None and project.has_section(key[0]):
             section = project.section(key[0])
-            counts = {lang: visible_characters(section.text(lang).body) for lang in project.meta.languages}
+            counts = {lang: self._count_characters(key[0], lang, section.text(lang).body) for lang in project.meta.languages}
             self.status.show_section(section_label(project, key[0], key[1]), counts)
         else:
             self.status.show_section(None, {})
-        controller = self.controller
+
+    def _update_save_state(self) -> None:
+        document, controller = self.document, self.controller
         if document is None:
             self.status.show_save_state("none")
         elif document.read_only:
@@ -569,6 +593,14 @@ class MainWindow(QMainWindow):
             self.status.show_save_state("saved_at", time=controller.saved_at)
         else:
             self.status.show_save_state("saved")
+
+    def _count_characters(self, section_id: str, lang: str, body: str) -> int:
+        # Counted again only when the text object changed: on a keystroke, one of the languages.
+        cached = self._character_counts.get((section_id, lang))
+        if cached is None or cached[0] is not body:
+            cached = (body, visible_characters(body))
+            self._character_counts[(section_id, lang)] = cached
+        return cached[1]
 
     def _update_actions(self) -> None:
         a = self.window_actions

@@ -82,6 +82,7 @@ class NavigatorModel(QAbstractItemModel):
         self._nodes: dict[str, _Node] = {}
         self._numbers: dict[str, str] = {}
         self._states: dict[tuple[str, str], str] = {}
+        self._shown: dict[str, tuple[object, ...]] = {}  # what each row showed when last drawn
         self.read_only = False
         self._icons: dict[str, QIcon] = {}
 
@@ -102,6 +103,7 @@ class NavigatorModel(QAbstractItemModel):
         self._root = _Node(None, None)
         self._nodes = {}
         self._states = {}
+        self._shown = {}
         if project is not None:
             for section, _depth in project.walk():
                 parent = self._nodes[section.parent_id] if section.parent_id else self._root
@@ -144,7 +146,9 @@ class NavigatorModel(QAbstractItemModel):
             return
         for section_id in touched:
             index = self.index_of(section_id)
-            if index.isValid():
+            if index.isValid() and self._shown.get(section_id) != self._row_signature(section_id):
+                # Only rows that look different are redrawn: typing in a body changes nothing here
+                # until a translation turns stale.
                 self.dataChanged.emit(index, index.siblingAtColumn(self.columnCount() - 1))
 
     # -- lookups -----------------------------------------------------------------------------
@@ -218,6 +222,8 @@ class NavigatorModel(QAbstractItemModel):
         section_id = node.section_id
         if role == SECTION_ID_ROLE:
             return section_id
+        if section_id not in self._shown:
+            self._row_signature(section_id)
         if index.column() == 0:
             return self._title_data(section_id, role)
         lang = self.language_of_column(index.column())
@@ -231,6 +237,13 @@ class NavigatorModel(QAbstractItemModel):
             return _("{language}: {state}").format(language=LANGUAGE_NAMES.get(lang, lang),
                                                    state=_(STATE_TEXTS[self.state(section_id, lang)]))
         return None
+
+    def _row_signature(self, section_id: str) -> tuple[object, ...]:
+        """What a row shows: its label and the state of each language."""
+        signature = (self._title_data(section_id, Qt.ItemDataRole.DisplayRole),
+                     *(self.state(section_id, lang) for lang in LANGUAGES))
+        self._shown[section_id] = signature
+        return signature
 
     def _title_data(self, section_id: str, role: int) -> object:
         project = self._project
@@ -408,6 +421,7 @@ class NavigatorModel(QAbstractItemModel):
         return found == expected
 
     def _all_rows_changed(self) -> None:
+        self._shown.clear()
         last_column = self.columnCount() - 1
         stack = [self._root]
         while stack:

@@ -58,34 +58,43 @@ class EditorStatusBar(QStatusBar):
     def show_summary(self, message: str, **values: object) -> None:
         """Shown where the section is when no section is open (a msgid and its values)."""
         self._summary = (message, values)
-        self._refresh()
+        self._refresh_section()
 
     def show_section(self, label: str | None, counts: dict[str, int]) -> None:
         """The section in front ("2.1 Board statement") and its characters per language."""
-        self._section, self._counts = label, dict(counts)
-        self._refresh()
+        if (label, counts) != (self._section, self._counts):
+            self._section, self._counts = label, dict(counts)
+            self._refresh_section()
+            self._refresh_characters()
 
     def show_save_state(self, state: str, **values: object) -> None:
         """A key of SAVE_STATES and its values (a time is a datetime)."""
-        self._save = (state, values)
-        self._refresh()
+        if (state, values) != self._save:
+            self._save = (state, values)
+            self._refresh_save()
 
     def retranslate_ui(self) -> None:
         self.characters_label.setToolTip(_("Characters per language in this section, without spaces and Markdown marks"))
-        self._refresh()
+        self._refresh_section()
+        self._refresh_characters()
+        self._refresh_save()
 
-    def _refresh(self) -> None:
+    def _refresh_section(self) -> None:
         if self._section:
             self.section_label.setText(self._section)
         else:
             message, values = self._summary
             self.section_label.setText(_(message).format(**values))
+
+    def _refresh_characters(self) -> None:
         locale = ui_locale()
         self.characters_label.setText(" · ".join(
             _("{language} {count}").format(language=LANGUAGE_TAGS.get(lang, lang), count=locale.toString(count))
             for lang, count in self._counts.items()))
         self.characters_label.setAccessibleName(", ".join(
             f"{LANGUAGE_NAMES.get(lang, lang)} {count}" for lang, count in self._counts.items()))
+
+    def _refresh_save(self) -> None:
         state, values = self._save
         shown = {key: _clock_time(value) if isinstance(value, datetime) else value for key, value in values.items()}
         self.save_label.setText(_(SAVE_STATES[state]).format(**shown) if SAVE_STATES[state] else "")

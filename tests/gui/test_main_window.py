@@ -60,7 +60,8 @@ def test_typing_marks_the_window_modified_and_saving_writes_the_file(make_window
     assert window.project.section("env").text("en").body == "Emissions fell.\n\n[[table:env]] More\n"
     assert window.isWindowModified() and window.status.save_label.text() == "Unsaved changes"
     assert window.status.section_label.text() == "1 Environment"
-    assert window.status.characters_label.text() == "繁 6 · 简 6 · EN 19"  # "Emissionsfell." + the table chip + "More"
+    # Counted a moment after the keys (the keystroke's repaint first): "Emissionsfell." + the table chip + "More".
+    qtbot.waitUntil(lambda: window.status.characters_label.text() == "繁 6 · 简 6 · EN 19")
     window.window_actions.save.trigger()
     assert not window.isWindowModified() and window.status.save_label.text().startswith("Saved at ")
     assert open_project(small_project_path).section("env").text("en").body == "Emissions fell.\n\n[[table:env]] More\n"
