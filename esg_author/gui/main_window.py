@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self.start_page.set_recent(self.settings.recent_projects())
         self.window_actions.set_recent(self.settings.recent_projects())
+        self._show_start_page()
         self.retranslate_ui()
         self._update_everything()
 
@@ -286,6 +287,8 @@ class MainWindow(QMainWindow):
         self.editor_tabs.set_project(project)
         self.editor_tabs.set_read_only(document.read_only)
         self.pages.setCurrentIndex(1)
+        self.navigator_dock.show()
+        self.language_box.setEnabled(True)
         self.find_bar.close_bar()
         first = next((section.id for section in project.sections if section.parent_id is None), None)
         if first is not None:
@@ -301,7 +304,7 @@ class MainWindow(QMainWindow):
         self.navigator_model.set_project(None, self.current_language())
         self.editor_tabs.set_project(None)
         self.language_box.clear()
-        self.pages.setCurrentIndex(0)
+        self._show_start_page()
         self.status.show_summary(N_("No project open"))
         self._update_everything()
 
@@ -538,6 +541,11 @@ class MainWindow(QMainWindow):
         self.settings.save_window_layout(self.saveGeometry(), self.saveState(SettingsStore.window_state_version()))
         self.settings.sync()
         super().closeEvent(event)
+
+    def _show_start_page(self) -> None:
+        self.pages.setCurrentIndex(0)
+        self.navigator_dock.hide()  # nothing to navigate; it comes back with the next project
+        self.language_box.setEnabled(False)
 
     # -- redrawing ---------------------------------------------------------------------------
 

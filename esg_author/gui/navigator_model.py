@@ -37,8 +37,8 @@ LANGUAGE_TAGS = {"zh-Hant": "繁", "zh-Hans": "简", "en": "EN"}
 """Column headers: each language's tag in its own script (never translated)."""
 
 STATE_TEXTS = {
-    "written": N_("written"),
-    "empty": N_("no text yet"),
+    "written": N_("the source text, written"),
+    "empty": N_("the source text, not written yet"),
     "missing": N_("not translated yet"),
     "stale": N_("out of date: its source text changed"),
     "needs_review": N_("translated, needs review"),
@@ -440,8 +440,9 @@ class NavigatorModel(QAbstractItemModel):
             state = unit_status(project, section_id, lang).state
         except EsgAuthorError:
             return "unknown"
-        if state == "source":
-            return "empty" if is_empty(project.section(section_id).texts.get(lang)) else "written"
+        if state == "source":  # written once it has a body: a title alone is not a text yet
+            text = project.section(section_id).texts.get(lang)
+            return "empty" if is_empty(text) or text is None or not text.body.strip() else "written"
         return state if state in STATE_TEXTS else "unknown"
 
     def _icon(self, state: str) -> QIcon:
