@@ -243,6 +243,28 @@ class WindowActions(QObject):
             toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
             self.toolbars_menu.addAction(toolbar.toggleViewAction())
 
+    def update_enabled(self, *, has_document: bool, writable: bool, has_editor: bool, has_section: bool,
+                       moves: dict[str, bool], undo: tuple[bool, str], redo: tuple[bool, str]) -> None:
+        """Enable what can be done now; undo and redo are (possible, what the menu says)."""
+        self.save.setEnabled(has_document)
+        self.save_as.setEnabled(has_document)
+        self.close_project.setEnabled(has_document)
+        self.close_tab.setEnabled(has_editor)
+        for action, (possible, text) in ((self.undo, undo), (self.redo, redo)):
+            action.setEnabled(possible)
+            action.setText(text)
+            action.setToolTip(text.replace("&&", "\0").replace("&", "").replace("\0", "&"))
+        for action in [*self.format_actions, self.paste_plain, self.replace]:
+            action.setEnabled(has_editor and writable)
+        for action in (self.find, self.find_next, self.find_previous):
+            action.setEnabled(has_editor)
+        self.add_section.setEnabled(writable)
+        for action in (self.add_subsection, self.rename_section, self.delete_section):
+            action.setEnabled(writable and has_section)
+        for action, move in ((self.move_up, "up"), (self.move_down, "down"), (self.indent_section, "indent"),
+                             (self.outdent_section, "outdent")):
+            action.setEnabled(writable and moves.get(move, False))
+
     def set_recent(self, paths: list[Path]) -> None:
         """Fill File ▸ Open Recent (each action's data is the path)."""
         self.recent_menu.clear()

@@ -1,16 +1,19 @@
 """Find and replace in the section being written: a bar under the editor (Edit ▸ Find, Replace).
 
 The bar only asks (find_requested, replace_requested, replace_all_requested); the window runs
-the search in the editor in front, so a replacement is one undo step named "replace".
+the search in the editor in front (find_in, replace_in, replace_all_in), so a replacement is one
+undo step named "replace".
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence, QTextDocument
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QLineEdit, QPushButton, QToolButton, QWidget
 
+from esg_author.core.i18n.catalogs import N_
 from esg_author.core.i18n.ui import _
+from esg_author.gui.section_editor import SectionEditor
 
 
 class FindBar(QWidget):
@@ -77,6 +80,26 @@ class FindBar(QWidget):
         self.find_field.setFocus()
         self.find_field.selectAll()
 
+    def find_in(self, editor: SectionEditor, text: str, match_case: bool, backward: bool) -> bool:
+        """Select the next (previous) match in editor, wrapping around; says when there is none."""
+        if not text:
+            return False
+        found = editor.find(text, find_flags(match_case, backward))
+        self.show_result("" if found else N_("No match"))
+        return found
+
+    def replace_in(self, editor: SectionEditor, text: str, replacement: str, match_case: bool) -> None:
+        """Replace the match that is selected (if the selection is one), then find the next."""
+        selected = editor.textCursor().selectedText()
+        if text and (selected == text or (not match_case and selected.casefold() == text.casefold())):
+            editor.textCursor().insertText(replacement)
+        self.find_in(editor, text, match_case, False)
+
+    def replace_all_in(self, editor: SectionEditor, text: str, replacement: str, match_case: bool) -> int:
+        count = editor.replace_all(text, replacement, find_flags(match_case, False))
+        self.show_result(N_("{count} replaced"), count=count)
+        return count
+
     @Slot()
     def close_bar(self) -> None:
         self.hide()
@@ -133,3 +156,12 @@ class FindBar(QWidget):
     def _on_text_changed(self, _text: str) -> None:
         self._result = None
         self.result_label.clear()
+
+
+def find_flags(match_case: bool, backward: bool) -> QTextDocument.FindFlag:
+    flags = QTextDocument.FindFlag(0)
+    if match_case:
+        flags |= QTextDocument.FindFlag.FindCaseSensitively
+    if backward:
+        flags |= QTextDocument.FindFlag.FindBackward
+    return flags

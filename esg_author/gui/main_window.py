@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTimer, QTranslator, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QTextDocument
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -43,16 +43,15 @@ from esg_author.gui.find_bar import FindBar
 from esg_author.gui.navigator_model import NavigatorModel
 from esg_author.gui.navigator_panel import NavigatorPanel
 from esg_author.gui.prompts import Prompts
+from esg_author.gui.qt_translations import QtTranslations
 from esg_author.gui.refcount_guard import guard_bool_refcount
 from esg_author.gui.section_editor import SectionEditor
 from esg_author.gui.settings_store import SettingsStore
 from esg_author.gui.start_page import StartPage
-from esg_author.gui.status_bar import EditorStatusBar, visible_characters
+from esg_author.gui.status_bar import EditorStatusBar
 
 guard_bool_refcount()  # before the first signal is emitted (see refcount_guard.py)
 
-QT_TRANSLATION_LOCALES = {"zh-Hant": "zh_TW", "zh-Hans": "zh_CN"}
-"""Qt's own dialog texts (buttons of file dialogs, message boxes): Qt ships no zh_HK catalog."""
 NEW_SECTION_TITLE = N_("New section")
 STATUS_DELAY_MS = 150
 
@@ -63,8 +62,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("main-window")
         self.icon = app_icon()
         self.setWindowIcon(self.icon)
-        self._qt_translator: QTranslator | None = None
-        self._character_counts: dict[tuple[str, str], tuple[str, int]] = {}
+        self.qt_translations = QtTranslations(self)
         self.settings = settings or SettingsStore()
         self.prompts = Prompts(self)
         self.controller = DocumentController(self.prompts, self.settings, self)
@@ -250,7 +248,7 @@ class MainWindow(QMainWindow):
     def change_ui_language(self, lang: str) -> None:
         """Switch menus, labels and messages (ours and Qt's own dialogs) to another UI language."""
         set_ui_language(lang)
-        self._install_qt_translations(lang)
+        self.qt_translations.install(lang)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -457,27 +455,16 @@ class MainWindow(QMainWindow):
     @Slot(str, bool, bool)
     def _on_find_requested(self, text: str, match_case: bool, backward: bool) -> None:
         editor = self.editor_tabs.current_editor()
-        if editor is None or not text:
-            return
-        if editor.find(text, _find_flags(match_case, backward)):
-            self.find_bar.show_result("")
-        else:
-            self.find_bar.show_result(N_("No match"))
+        if editor is not None:
+            self.find_bar.find_in(editor, text, match_case, backward)
 
     @Slot(str, str, bool)
     def _on_replace_requested(self, text: str, replacement: str, match_case: bool) -> None:
-        editor = self.editor_tabs.current_editor()
-        if editor is None or not text:
-            return
-        selected = editor.textCursor().selectedText()
-        if selected == text or (not match_case and selected.casefold() == text.casefold()):
-            self.editor_tabs.run_in_current("replace", lambda e: e.textCursor().insertText(replacement))
-        self._on_find_requested(text, match_case, False)
+        self.editor_tabs.run_in_current("replace", lambda editor: self.find_bar.replace_in(editor, text, replacement, match_case))
 
     @Slot(str, str, bool)
     def _on_replace_all_requested(self, text: str, replacement: str, match_case: bool) -> None:
-        count = self.editor_tabs.run_in_current("replace", lambda e: e.replace_all(text, replacement, _find_flags(match_case, False)))
-        self.find_bar.show_result(N_("{count} replaced"), count=int(count or 0))
+        self.editor_tabs.run_in_current("replace", lambda editor: self.find_bar.replace_all_in(editor, text, replacement, match_case))
 
     @Slot()
     def _on_find_bar_closed(self) -> None:
@@ -575,72 +562,19 @@ class MainWindow(QMainWindow):
         self._update_save_state()
 
     def _update_section_status(self) -> None:
-        project = self.project
-        key = self.editor_tabs.current_key()
-        if project is not None and key is not None and project.has_section(key[0]):
-            section = project.section(key[0])
-            counts = {lang: self._count_characters(key[0], lang, section.text(lang).body) for lang in project.meta.languages}
-            self.status.show_section(section_label(project, key[0], key[1]), counts)
-        else:
-            self.status.show_section(None, {})
+        self.status.show_text(self.project, self.editor_tabs.current_key())
 
     def _update_save_state(self) -> None:
-        document, controller = self.document, self.controller
-        if document is None:
-            self.status.show_save_state("none")
-        elif document.read_only:
-            self.status.show_save_state("read_only")
-        elif document.is_dirty:
-            if controller.autosave_problem:
-                self.status.show_save_state("autosave_failed", reason=controller.autosave_problem)
-            elif controller.autosaved_at is not None:
-                self.status.show_save_state("autosaved", time=controller.autosaved_at)
-            else:
-                self.status.show_save_state("modified")
-        elif controller.saved_at is not None:
-            self.status.show_save_state("saved_at", time=controller.saved_at)
-        else:
-            self.status.show_save_state("saved")
-
-    def _count_characters(self, section_id: str, lang: str, body: str) -> int:
-        # Counted again only when the text object changed: on a keystroke, one of the languages.
-        cached = self._character_counts.get((section_id, lang))
-        if cached is None or cached[0] is not body:
-            cached = (body, visible_characters(body))
-            self._character_counts[(section_id, lang)] = cached
-        return cached[1]
+        controller = self.controller
+        self.status.show_document(self.document, controller.saved_at, controller.autosaved_at, controller.autosave_problem)
 
     def _update_actions(self) -> None:
-        a = self.window_actions
         document = self.document
-        has_document = document is not None
-        writable = has_document and not document.read_only  # type: ignore[union-attr]
-        editor = self.editor_tabs.current_editor()
-        a.save.setEnabled(has_document)
-        a.save_as.setEnabled(has_document)
-        a.close_project.setEnabled(has_document)
-        a.close_tab.setEnabled(editor is not None)
-        a.undo.setEnabled(self.history.can_undo)
-        a.redo.setEnabled(self.history.can_redo)
-        a.undo.setText(self.history.undo_text())
-        a.redo.setText(self.history.redo_text())
-        a.undo.setToolTip(self.history.undo_text().replace("&&", "\0").replace("&", "").replace("\0", "&"))
-        a.redo.setToolTip(self.history.redo_text().replace("&&", "\0").replace("&", "").replace("\0", "&"))
-        for action in [*a.format_actions, a.paste_plain]:
-            action.setEnabled(editor is not None and writable)
-        for action in (a.find, a.replace, a.find_next, a.find_previous):
-            action.setEnabled(editor is not None)
-        a.replace.setEnabled(editor is not None and writable)
-        has_section = self.navigator.current_section_id() is not None
-        a.add_section.setEnabled(writable)
-        a.add_subsection.setEnabled(writable and has_section)
-        a.rename_section.setEnabled(writable and has_section)
-        a.delete_section.setEnabled(writable and has_section)
-        moves = self.navigator.can_move()
-        a.move_up.setEnabled(writable and moves["up"])
-        a.move_down.setEnabled(writable and moves["down"])
-        a.indent_section.setEnabled(writable and moves["indent"])
-        a.outdent_section.setEnabled(writable and moves["outdent"])
+        self.window_actions.update_enabled(
+            has_document=document is not None, writable=document is not None and not document.read_only,
+            has_editor=self.editor_tabs.current_editor() is not None,
+            has_section=self.navigator.current_section_id() is not None, moves=self.navigator.can_move(),
+            undo=(self.history.can_undo, self.history.undo_text()), redo=(self.history.can_redo, self.history.redo_text()))
 
     # -- settings ----------------------------------------------------------------------------
 
@@ -652,35 +586,9 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state, SettingsStore.window_state_version())
 
-    def _install_qt_translations(self, lang: str) -> None:
-        app = QCoreApplication.instance()
-        if app is None:
-            return
-        if self._qt_translator is not None:
-            app.removeTranslator(self._qt_translator)
-            self._qt_translator = None
-        qt_locale = QT_TRANSLATION_LOCALES.get(lang)
-        if qt_locale is None:
-            return
-        translator = QTranslator(self)
-        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        if translator.load(QLocale(qt_locale), "qtbase", "_", folder):
-            app.installTranslator(translator)
-            self._qt_translator = translator
-
 
 def _new_section_id(project: Project) -> str:
     number = 1
     while project.has_section(f"section-{number}"):
         number += 1
     return f"section-{number}"
-
-
-def _find_flags(match_case: bool, backward: bool) -> QTextDocument.FindFlag:
-    flags = QTextDocument.FindFlag(0)
-    if match_case:
-        flags |= QTextDocument.FindFlag.FindCaseSensitively
-    if backward:
-        flags |= QTextDocument.FindFlag.FindBackward
-    return flags
-

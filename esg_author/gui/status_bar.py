@@ -9,9 +9,11 @@ from datetime import datetime
 from PySide6.QtCore import QDateTime, QLocale
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from esg_author.core.document import Document
 from esg_author.core.i18n.catalogs import N_
 from esg_author.core.i18n.ui import _
-from esg_author.core.model import LANGUAGE_NAMES
+from esg_author.core.model import LANGUAGE_NAMES, Project
+from esg_author.gui.edit_history import section_label
 from esg_author.gui.navigator_model import LANGUAGE_TAGS
 from esg_author.gui.prompts import ui_locale
 
@@ -54,6 +56,7 @@ class EditorStatusBar(QStatusBar):
         self._section: str | None = None
         self._counts: dict[str, int] = {}
         self._save: tuple[str, dict[str, object]] = ("none", {})
+        self._character_counts: dict[tuple[str, str], tuple[str, int]] = {}
 
     def show_summary(self, message: str, **values: object) -> None:
         """Shown where the section is when no section is open (a msgid and its values)."""
@@ -66,6 +69,41 @@ class EditorStatusBar(QStatusBar):
             self._section, self._counts = label, dict(counts)
             self._refresh_section()
             self._refresh_characters()
+
+    def show_text(self, project: Project | None, key: tuple[str, str] | None) -> None:
+        """The section text in front ((section id, language)), or none."""
+        if project is None or key is None or not project.has_section(key[0]):
+            self.show_section(None, {})
+            return
+        section = project.section(key[0])
+        counts = {lang: self._count(key[0], lang, section.text(lang).body) for lang in project.meta.languages}
+        self.show_section(section_label(project, key[0], key[1]), counts)
+
+    def show_document(self, document: Document | None, saved_at: datetime | None, autosaved_at: datetime | None,
+                      autosave_problem: str | None) -> None:
+        if document is None:
+            self.show_save_state("none")
+        elif document.read_only:
+            self.show_save_state("read_only")
+        elif document.is_dirty:
+            if autosave_problem:
+                self.show_save_state("autosave_failed", reason=autosave_problem)
+            elif autosaved_at is not None:
+                self.show_save_state("autosaved", time=autosaved_at)
+            else:
+                self.show_save_state("modified")
+        elif saved_at is not None:
+            self.show_save_state("saved_at", time=saved_at)
+        else:
+            self.show_save_state("saved")
+
+    def _count(self, section_id: str, lang: str, body: str) -> int:
+        # Counted again only when the text object changed: on a keystroke, one of the languages.
+        cached = self._character_counts.get((section_id, lang))
+        if cached is None or cached[0] is not body:
+            cached = (body, visible_characters(body))
+            self._character_counts[(section_id, lang)] = cached
+        return cached[1]
 
     def show_save_state(self, state: str, **values: object) -> None:
         """A key of SAVE_STATES and its values (a time is a datetime)."""
