@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCursor
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QMenu, QTabWidget, QWidget
 
 from esg_author.core.commands import ChangeSet
 from esg_author.core.i18n.ui import _
@@ -251,6 +251,13 @@ class EditorTabs(QTabWidget):
         self.setTabToolTip(index, _("{section} in {language}").format(section=label, language=LANGUAGE_NAMES.get(lang, lang)))
 
     def _show_context_menu(self, tab: _Tab, point: QPoint) -> None:
+        menu = self.context_menu(tab.editor, point)
+        menu.exec(tab.editor.viewport().mapToGlobal(point))
+        menu.deleteLater()
+
+    def context_menu(self, editor: SectionEditor, point: QPoint) -> QMenu:
+        """The editor's own context menu with the window's Undo and Redo in place of its own."""
+        tab = next(t for t in self._tabs if t.editor is editor)
         menu = tab.editor.createStandardContextMenu(point)
         replacements: dict[str, QAction | None] = {"edit-undo": self._undo_action, "edit-redo": self._redo_action}
         for action in menu.actions():
@@ -267,8 +274,7 @@ class EditorTabs(QTabWidget):
                 mine.triggered.connect(lambda _checked=False, how=how, slot=slot: self._run_on(tab, how, slot))
                 menu.insertAction(action, mine)
                 menu.removeAction(action)
-        menu.exec(tab.editor.viewport().mapToGlobal(point))
-        menu.deleteLater()
+        return menu
 
     def _run_on(self, tab: _Tab, how: str, slot: Callable[[], object]) -> None:
         tab.how = how

@@ -59,6 +59,8 @@ def make_window(qtbot):
         window = MainWindow()  # not qtbot.addWidget: pytest-qt would close it before this fixture ends
         window.show()
         qtbot.waitExposed(window)
+        window.activateWindow()  # shortcuts of the window act only in the active window
+        qtbot.waitUntil(window.isActiveWindow)
         if path is not None:
             assert window.open_project(path)
         windows.append(window)
