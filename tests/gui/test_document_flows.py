@@ -265,3 +265,22 @@ def test_closing_asks_and_the_message_names_the_project(make_window, small_proje
     window.close()
     assert questions == ["small.esgproj has changes that are not saved. Save them first?"]
     assert not lock_path_for(small_project_path).exists() and recoverable(small_project_path) == []
+
+
+def test_an_autosave_that_cannot_be_written_is_shown_once_and_changes_nothing(make_window, small_project_path, tmp_path, monkeypatch):
+    from esg_author.core import document as document_module
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the recovery folder should be")
+    monkeypatch.setattr(document_module, "recovery_dir", lambda: blocker / "recovery")
+    window = make_window()
+    clock = FakeClock()
+    window.controller.clock = clock
+    assert window.open_project(small_project_path)
+    edit(window)
+    clock.now += 31
+    window.controller.autosave_tick()  # no dialog: the no_unexpected_dialogs fixture would fail the test
+    assert window.status.save_label.text().startswith("Unsaved changes · no recovery copy: ")
+    assert window.isWindowModified() and window.project.section("env").text("en").body == "Edited, not saved."
+    window.window_actions.save.trigger()  # saving the file itself still works
+    assert not window.isWindowModified()
