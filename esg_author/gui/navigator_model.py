@@ -440,9 +440,14 @@ class NavigatorModel(QAbstractItemModel):
             state = unit_status(project, section_id, lang).state
         except EsgAuthorError:
             return "unknown"
-        if state == "source":  # written once it has a body: a title alone is not a text yet
-            text = project.section(section_id).texts.get(lang)
-            return "empty" if is_empty(text) or text is None or not text.body.strip() else "written"
+        # A text counts once it has a body: a title alone (as a new project's chapters have in
+        # every language) is not a text to write or to translate yet.
+        text = project.section(section_id).texts.get(lang)
+        has_body = not is_empty(text) and text is not None and bool(text.body.strip())
+        if state == "source":
+            return "written" if has_body else "empty"
+        if not has_body:
+            return "missing"
         return state if state in STATE_TEXTS else "unknown"
 
     def _icon(self, state: str) -> QIcon:

@@ -17,6 +17,7 @@ class NewProjectDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("new-project-dialog")
         self.company_field = QLineEdit(self)
+        self.company_field.setMinimumWidth(340)
         self.year_field = QSpinBox(self)
         self.year_field.setRange(2000, 2100)
         self.year_field.setValue(date.today().year - 1)  # reports cover the year just ended

@@ -80,6 +80,8 @@ class StartPage(QWidget):
         recent.addWidget(self.recent_label)
         recent.addWidget(self.recent_list, 1)
         recent.addWidget(self.no_recent)
+        recent.addStretch(0)  # takes the list's room while there is no list (set_recent)
+        self._recent_layout = recent
         header = QGridLayout()
         header.addWidget(self.logo, 0, 0, 2, 1)
         header.addWidget(self.title, 0, 1)
@@ -91,6 +93,8 @@ class StartPage(QWidget):
         body.addLayout(recent, 0, 1)
         body.setColumnStretch(0, 2)
         body.setColumnStretch(1, 3)
+        body.setColumnMinimumWidth(0, 220)
+        body.setColumnMinimumWidth(1, 340)
         body.setHorizontalSpacing(32)
         page = QVBoxLayout()
         page.addLayout(header)
@@ -121,6 +125,7 @@ class StartPage(QWidget):
             self.recent_list.addItem(item)
         self.recent_list.setVisible(bool(paths))
         self.no_recent.setVisible(not paths)
+        self._recent_layout.setStretch(self._recent_layout.count() - 1, 0 if paths else 1)
         if paths:
             self.recent_list.setCurrentRow(0)
 

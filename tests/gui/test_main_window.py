@@ -185,6 +185,9 @@ def test_new_project_starts_from_the_skeleton_and_is_saved_at_once(make_window, 
     assert project.meta.languages == ["zh-Hant", "en"]
     assert window.navigator_model.rowCount() == len(project.children(None)) > 3
     assert [window.language_box.itemData(i) for i in range(window.language_box.count())] == ["zh-Hant", "en"]
+    # Chapters with titles only: nothing written or translated yet (not "out of date").
+    model, first = window.navigator_model, project.sections[0].id
+    assert model.state(first, "zh-Hant") == "empty" and model.state(first, "en") == "missing"
 
 
 def test_the_demo_opens_as_a_copy_of_the_users_own(make_window, tmp_path, monkeypatch):
@@ -211,7 +214,7 @@ def test_the_last_project_opens_again_and_the_command_line_wins(qtbot, small_pro
 
 def test_window_geometry_and_dock_layout_are_remembered(make_window, qtbot):
     window = make_window()
-    window.resize(700, 520)
+    window.resize(780, 540)
     window.removeDockWidget(window.navigator_dock)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.navigator_dock)
     window.navigator_dock.show()
@@ -220,7 +223,7 @@ def test_window_geometry_and_dock_layout_are_remembered(make_window, qtbot):
     assert isinstance(settings.window_state(), QByteArray)
     again = make_window()
     assert again.dockWidgetArea(again.navigator_dock) == Qt.DockWidgetArea.RightDockWidgetArea
-    assert (again.width(), again.height()) == (700, 520)
+    assert (again.width(), again.height()) == (780, 540)
 
 
 def test_about_box_names_the_version(make_window, monkeypatch):
