@@ -88,8 +88,24 @@ def run_app(debug: bool = False, argv: list[str] | None = None, ui_lang: str | N
     app = create_application(argv)
     window = start_window(options, ui_lang=ui_lang)
     code = int(app.exec())
+    keep_clipboard_as_text(app)
     del window
     return code
+
+
+def keep_clipboard_as_text(app: QApplication) -> None:
+    """Replace what the section editor copied with the same text made by Qt itself.
+
+    PySide6 6.12 crashes at exit while the clipboard still holds mime data that a Python
+    override created (the editor's copy with its Markdown flavour); plain text set here is
+    Qt's own, so the user's copied text survives and the program exits cleanly."""
+    clipboard = app.clipboard()
+    if clipboard.ownsClipboard() or clipboard.mimeData() is not None:
+        text = clipboard.text()
+        if text:
+            clipboard.setText(text)
+        else:
+            clipboard.clear()
 
 
 if __name__ == "__main__":  # python -m esg_author.gui.app --ui-lang zh-Hant
