@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, replace
@@ -72,6 +73,43 @@ def apply_all(commands: Iterable[Command], project: Project, done: list[Command]
         applied.clear()
         raise
     return applied
+
+
+@dataclass
+class FieldSetter(Command):
+    """Base of the setters of one field of one object (a KPI, a KPI table): checks the new value,
+    keeps a copy of the old one and restores it. Subclasses name the object and what changed."""
+
+    _old: object = field(default=None, kw_only=True)
+    field_name = ""
+
+    @abstractmethod
+    def _owner(self, project: Project) -> object: ...
+
+    @abstractmethod
+    def _new(self) -> object: ...
+
+    @abstractmethod
+    def _check(self, project: Project, value: object) -> None: ...
+
+    @abstractmethod
+    def _changed(self, links: frozenset[str]) -> ChangeSet: ...
+
+    def apply(self, project: Project) -> None:
+        owner = self._owner(project)
+        value = self._new()
+        self._check(project, value)
+        self._old = copy.deepcopy(getattr(owner, self.field_name))
+        setattr(owner, self.field_name, copy.deepcopy(value))
+
+    def revert(self, project: Project) -> None:
+        setattr(self._owner(project), self.field_name, self._old)
+
+    def changes(self) -> ChangeSet:
+        if self._old == self._new():
+            return ChangeSet.EMPTY
+        links = frozenset(self._old) ^ frozenset(self._new()) if self.field_name == "codes" else frozenset()  # type: ignore[arg-type]
+        return self._changed(links)
 
 
 @dataclass

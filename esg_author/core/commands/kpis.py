@@ -13,10 +13,9 @@ token naming a KPI the project does not have, and undo brings the KPI back.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field, replace
 
-from esg_author.core.commands.base import Command, TextRewrite, check_links, vocabulary
+from esg_author.core.commands.base import Command, FieldSetter, TextRewrite, check_links, vocabulary
 from esg_author.core.commands.changes import ChangeSet, IdChange
 from esg_author.core.errors import InUseError, InvalidValueError
 from esg_author.core.model import LANGUAGES, Kpi, Project, ValueChange
@@ -172,33 +171,15 @@ class MoveKpi(Command):
 
 
 @dataclass
-class _SetKpiField(Command):
+class _SetKpiField(FieldSetter):
     """Base of the KPI field setters: records the field's old value and restores it."""
 
     kpi_id: str
-    _old: object = field(default=None, kw_only=True)
-    field_name = ""
 
-    def _new(self) -> object:
-        raise NotImplementedError
+    def _owner(self, project: Project) -> object:
+        return project.kpi(self.kpi_id)
 
-    def _check(self, project: Project, value: object) -> None:
-        raise NotImplementedError
-
-    def apply(self, project: Project) -> None:
-        kpi = project.kpi(self.kpi_id)
-        value = self._new()
-        self._check(project, value)
-        self._old = copy.deepcopy(getattr(kpi, self.field_name))
-        setattr(kpi, self.field_name, copy.deepcopy(value))
-
-    def revert(self, project: Project) -> None:
-        setattr(project.kpi(self.kpi_id), self.field_name, self._old)
-
-    def changes(self) -> ChangeSet:
-        if self._old == self._new():
-            return ChangeSet.EMPTY
-        links = frozenset(self._old) ^ frozenset(self._new()) if self.field_name == "codes" else frozenset()  # type: ignore[arg-type]
+    def _changed(self, links: frozenset[str]) -> ChangeSet:
         return ChangeSet(kpis=frozenset({self.kpi_id}), links=links)
 
 

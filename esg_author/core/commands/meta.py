@@ -10,6 +10,7 @@ checks, for callers that hold a field name (the CLI).
 from __future__ import annotations
 
 import copy
+from abc import abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -120,8 +121,8 @@ class _SetField(Command):
     field_name = ""
     _old: object = field(default=None, kw_only=True)
 
-    def _value(self) -> object:
-        raise NotImplementedError
+    @abstractmethod
+    def _value(self) -> object: ...
 
     def apply(self, project: Project) -> None:
         value = self._value()

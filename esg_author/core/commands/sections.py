@@ -7,6 +7,7 @@ into one undo step (see SetSectionText.merge and UndoStack), keeping one old and
 from __future__ import annotations
 
 import unicodedata
+from abc import abstractmethod
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 
@@ -294,11 +295,11 @@ class _TextChange(Command):
     _new_rest: SectionText | None = field(default=None, kw_only=True, repr=False)  # the new text, body ""
     _edit: TextEdit | None = field(default=None, kw_only=True, repr=False)
 
-    def _check(self) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def _check(self) -> None: ...
 
-    def _new_text(self, current: SectionText) -> SectionText:
-        raise NotImplementedError
+    @abstractmethod
+    def _new_text(self, current: SectionText) -> SectionText: ...
 
     def _release(self) -> None:
         """Drop inputs that the edit now holds (a whole body)."""

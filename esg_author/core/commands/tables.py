@@ -7,10 +7,9 @@ brings the table back (see kpis.py for the same rule on KPIs).
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
-from esg_author.core.commands.base import Command, TextRewrite, check_links
+from esg_author.core.commands.base import Command, FieldSetter, TextRewrite, check_links
 from esg_author.core.commands.changes import ChangeSet, IdChange
 from esg_author.core.errors import InvalidValueError
 from esg_author.core.model import LANGUAGES, KpiTable, Project
@@ -119,31 +118,13 @@ def _table(project: Project, table_id: str) -> KpiTable:
 
 
 @dataclass
-class _SetTableField(Command):
+class _SetTableField(FieldSetter):
     table_id: str
-    _old: object = field(default=None, kw_only=True)
-    field_name = ""
 
-    def _new(self) -> object:
-        raise NotImplementedError
+    def _owner(self, project: Project) -> object:
+        return _table(project, self.table_id)
 
-    def _check(self, project: Project, value: object) -> None:
-        raise NotImplementedError
-
-    def apply(self, project: Project) -> None:
-        table = _table(project, self.table_id)
-        value = self._new()
-        self._check(project, value)
-        self._old = copy.deepcopy(getattr(table, self.field_name))
-        setattr(table, self.field_name, copy.deepcopy(value))
-
-    def revert(self, project: Project) -> None:
-        setattr(project.tables[self.table_id], self.field_name, self._old)
-
-    def changes(self) -> ChangeSet:
-        if self._old == self._new():
-            return ChangeSet.EMPTY
-        links = frozenset(self._old) ^ frozenset(self._new()) if self.field_name == "codes" else frozenset()  # type: ignore[arg-type]
+    def _changed(self, links: frozenset[str]) -> ChangeSet:
         return ChangeSet(tables=frozenset({self.table_id}), links=links)
 
 
